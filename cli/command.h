@@ -1,0 +1,16 @@
+// The subcommands of the fleetsim binary. Each returns the process exit status:
+// 0 done, 2 bad input (scenario::InputError or a usage error), 1 anything else.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fleetsim::cli {
+
+using Arguments = std::vector<std::string>;  // after the subcommand name
+
+int run_command(const Arguments& args);
+int compare_command(const Arguments& args);
+int check_command(const Arguments& args);
+
+}  // namespace fleetsim::cli

@@ -1,0 +1,49 @@
+#include "cli/common_options.h"
+
+#include "models/fleet.h"
+#include "scenario/input_error.h"
+#include "scenario/parse.h"
+
+namespace fleetsim::cli {
+
+namespace po = boost::program_options;
+
+void add_scenario_options(po::options_description& d, ScenarioOptions& o) {
+  d.add_options()
+      ("scenario", po::value<std::string>(&o.scenario_file), "scenario file (positional)")
+      ("out", po::value<std::string>(&o.out_dir), "output directory")
+      ("set", po::value<std::vector<std::string>>(&o.sets)->composing(),
+       "override a scenario value: PATH=VALUE (repeatable; VALUE may be a comma-separated list)")
+      ("seed", po::value<std::uint64_t>(), "override the scenario's seed")
+      ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr");
+}
+
+void parse_arguments(const Arguments& args, const po::options_description& d, bool wants_out, ScenarioOptions& o) {
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(d).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw scenario::InputError("usage", "", e.what());
+  }
+  if (o.scenario_file.empty()) throw scenario::InputError("usage", "", "missing the SCENARIO file argument");
+  if (wants_out && o.out_dir.empty()) throw scenario::InputError("usage", "", "missing --out DIR");
+  if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
+}
+
+std::vector<scenario::OverrideList> override_lists(const ScenarioOptions& o) {
+  std::vector<scenario::OverrideList> lists;
+  for (const auto& s : o.sets) lists.push_back(scenario::parse_set_argument(s));
+  if (o.seed) lists.push_back({"seed", {std::to_string(*o.seed)}});
+  return lists;
+}
+
+scenario::Scenario load_checked(const std::string& file, const std::vector<scenario::Override>& overrides) {
+  scenario::Scenario s = scenario::load_scenario(file, overrides);
+  models::check_model_inputs(s);
+  return s;
+}
+
+}  // namespace fleetsim::cli

@@ -1,0 +1,49 @@
+// fleetsim: what happens to a microservice fleet if ...? Parse the subcommand, run it, map
+// errors to exit statuses (0 done, 2 bad input, 1 anything else).
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli/command.h"
+#include "scenario/input_error.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: fleetsim COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  run      SCENARIO --out DIR [--set PATH=VALUE]... [--seed N] [--quiet]\n"
+    "           simulate one scenario; print a summary; write DIR/results.json\n"
+    "  compare  SCENARIO --set PATH=V1,V2,... --out DIR\n"
+    "           simulate each variant; print them side by side; write DIR/<variant>/results.json\n"
+    "  check    SCENARIO [--set PATH=VALUE]...\n"
+    "           validate the scenario only\n"
+    "\n"
+    "exit status: 0 done, 2 bad input, 1 anything else\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  const fleetsim::cli::Arguments args(argv + 2, argv + argc);
+  try {
+    if (command == "run") return fleetsim::cli::run_command(args);
+    if (command == "compare") return fleetsim::cli::compare_command(args);
+    if (command == "check") return fleetsim::cli::check_command(args);
+    std::cerr << "fleetsim: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+  } catch (const fleetsim::scenario::InputError& e) {
+    std::cerr << "fleetsim " << command << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "fleetsim " << command << ": error: " << e.what() << "\n";
+    return 1;
+  }
+}

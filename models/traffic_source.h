@@ -1,0 +1,35 @@
+// Client traffic: arrivals from the rate profile, each assigned a route (by weight) and a
+// client identity (uniform over `clients`), handed to the request flow. Arrivals stop at the
+// end of the run.
+#pragma once
+
+#include <vector>
+
+#include "models/arrival_schedule.h"
+#include "models/request_flow.h"
+#include "sim/engine.h"
+
+namespace fleetsim::models {
+
+class TrafficSource final : public sim::EventHandler {
+ public:
+  TrafficSource(sim::Engine& engine, RequestFlow& flow, const Fleet& fleet, const scenario::Scenario& scenario);
+  // Schedules the first arrival.
+  void start();
+  void on_event(std::uint64_t tag) override;
+
+ private:
+  void schedule_next();
+  sim::Engine& engine_;
+  RequestFlow& flow_;
+  ArrivalSchedule schedule_;
+  sim::SimTime end_;
+  std::uint32_t clients_;
+  std::vector<double> cumulative_weight_;    // of routes
+  std::vector<std::uint32_t> route_service_; // service index of each route
+  sim::Rng arrival_rng_;
+  sim::Rng route_rng_;
+  sim::Rng client_rng_;
+};
+
+}  // namespace fleetsim::models

@@ -1,0 +1,328 @@
+#include "scenario/parse.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "scenario/json_reader.h"
+#include "scenario/override_apply.h"
+#include "scenario/sha256.h"
+
+namespace fleetsim::scenario {
+
+namespace {
+
+using nlohmann::json;
+
+// Bounds that refuse absurd inputs up front instead of exhausting memory mid-run.
+constexpr double kMaxDurationS = 30.0 * 24 * 3600;  // a simulated month
+constexpr double kMaxRateRps = 10'000'000;
+constexpr std::int64_t kMaxReplicas = 100'000;
+constexpr std::int64_t kMaxWorkers = 100'000;
+constexpr std::int64_t kMaxClients = 100'000'000;
+constexpr double kMaxMillis = 3'600'000;  // one hour, the histogram's documented range
+constexpr std::size_t kMaxSteps = 10'000'000;
+
+std::string index_path(const std::string& base, std::size_t i) { return base + "[" + std::to_string(i) + "]"; }
+
+Distribution parse_distribution(const json& value, const std::string& path, const std::string& file) {
+  ObjectReader r(value, path, file);
+  Distribution d;
+  const std::string dist = r.choice("dist", "exponential",
+                                    {"exponential", "constant", "lognormal", "gamma", "uniform", "empirical"});
+  if (dist == "exponential" || dist == "constant" || dist == "lognormal" || dist == "gamma") {
+    if (!r.has("mean_ms")) r.fail("mean_ms", "required for dist \"" + dist + "\": expected a number > 0");
+    d.mean_ms = r.number("mean_ms", 0, Range::kPositive, kMaxMillis);
+  }
+  if (dist == "exponential") d.kind = Distribution::Kind::kExponential;
+  if (dist == "constant") d.kind = Distribution::Kind::kConstant;
+  if (dist == "lognormal" || dist == "gamma") {
+    d.kind = dist == "gamma" ? Distribution::Kind::kGamma : Distribution::Kind::kLognormal;
+    if (!r.has("cv")) r.fail("cv", "required for dist \"" + dist + "\": expected a number > 0 (stddev / mean)");
+    d.cv = r.number("cv", 1, Range::kPositive, 100);
+  }
+  if (dist == "uniform") {
+    d.kind = Distribution::Kind::kUniform;
+    if (!r.has("min_ms") || !r.has("max_ms")) r.fail("", "dist \"uniform\" needs min_ms and max_ms");
+    d.min_ms = r.number("min_ms", 0, Range::kNonNegative, kMaxMillis);
+    d.max_ms = r.number("max_ms", 0, Range::kNonNegative, kMaxMillis);
+    if (d.max_ms < d.min_ms) r.fail("max_ms", "expected max_ms >= min_ms (" + json(d.min_ms).dump() + ")");
+    if (d.max_ms == 0) r.fail("max_ms", "expected max_ms > 0");
+  }
+  if (dist == "empirical") {
+    d.kind = Distribution::Kind::kEmpirical;
+    const json* q = r.object("quantiles_ms");
+    if (!q) r.fail("quantiles_ms", "required for dist \"empirical\": an object such as {\"p0\": 2, \"p50\": 10, \"p99\": 80, \"p100\": 200}");
+    const std::string qpath = r.path_of("quantiles_ms");
+    for (auto it = q->begin(); it != q->end(); ++it) {
+      const std::string key = it.key();
+      const std::string kpath = qpath + "." + key;
+      double p = -1;
+      if (key.size() >= 2 && key[0] == 'p') {
+        try {
+          std::size_t used = 0;
+          p = std::stod(key.substr(1), &used);
+          if (used != key.size() - 1) p = -1;
+        } catch (const std::exception&) {
+          p = -1;
+        }
+      }
+      if (!(p >= 0 && p <= 100)) throw InputError(file, kpath, "expected a key p0 .. p100 (a percentile), found \"" + key + "\"");
+      if (!it->is_number() || !(it->get<double>() >= 0) || it->get<double>() > kMaxMillis) {
+        throw InputError(file, kpath, "expected a latency in ms >= 0, found " + json_kind(*it));
+      }
+      d.quantiles_ms.emplace_back(p / 100.0, it->get<double>());
+    }
+    std::sort(d.quantiles_ms.begin(), d.quantiles_ms.end());
+    if (d.quantiles_ms.empty() || d.quantiles_ms.front().first != 0.0 || d.quantiles_ms.back().first != 1.0) {
+      throw InputError(file, qpath, "expected the points p0 (the minimum) and p100 (the maximum) among the quantiles");
+    }
+    for (std::size_t i = 1; i < d.quantiles_ms.size(); ++i) {
+      if (d.quantiles_ms[i].second < d.quantiles_ms[i - 1].second) {
+        throw InputError(file, qpath, "expected values that do not decrease with the percentile");
+      }
+    }
+    if (d.quantiles_ms.back().second <= 0) throw InputError(file, qpath, "expected p100 > 0");
+  }
+  r.finish();
+  return d;
+}
+
+Traffic parse_traffic(const json& value, const std::string& file, std::vector<std::string>& notes) {
+  ObjectReader r(value, "traffic", file);
+  Traffic t;
+  t.arrivals = r.choice("arrivals", "poisson", {"poisson", "uniform"}) == "uniform" ? Traffic::Arrivals::kUniform
+                                                                                    : Traffic::Arrivals::kPoisson;
+  const auto rate = r.optional_number("rate_rps", Range::kPositive, kMaxRateRps);
+  const json* profile = r.array("profile");
+  if (rate && profile) r.fail("", "give either rate_rps or profile, not both");
+  if (!rate && !profile) r.fail("", "expected rate_rps (a number > 0) or profile (a list of {at_s, rps, ramp_s})");
+  if (rate) t.profile.push_back({0, *rate, 0});
+  if (profile) {
+    if (profile->empty()) r.fail("profile", "expected at least one point");
+    if (profile->size() > 100'000) r.fail("profile", "expected at most 100000 points");
+    double previous_end = 0;
+    for (std::size_t i = 0; i < profile->size(); ++i) {
+      ObjectReader p((*profile)[i], index_path("traffic.profile", i), file);
+      RatePoint point;
+      point.at_s = p.number("at_s", 0, Range::kNonNegative, kMaxDurationS);
+      point.rps = p.number("rps", 0, Range::kNonNegative, kMaxRateRps);
+      if (!p.has("rps")) p.fail("rps", "required: expected a number >= 0");
+      point.ramp_s = p.number("ramp_s", 0, Range::kNonNegative, kMaxDurationS);
+      p.finish();
+      if (i == 0 && point.at_s != 0) p.fail("at_s", "expected the first point at 0 s");
+      if (i > 0 && point.at_s < previous_end) {
+        p.fail("at_s", "expected points in time order, each after the previous one's ramp ends (" +
+                           json(previous_end).dump() + " s)");
+      }
+      previous_end = point.at_s + point.ramp_s;
+      t.profile.push_back(point);
+    }
+    const bool any_positive = std::any_of(t.profile.begin(), t.profile.end(), [](auto& p) { return p.rps > 0; });
+    if (!any_positive) r.fail("profile", "expected a rate > 0 somewhere in the profile");
+  }
+  t.clients = static_cast<std::uint32_t>(r.integer("clients", 1000, 1, kMaxClients));
+  const json* routes = r.array("routes");
+  if (!routes || routes->empty()) r.fail("routes", "expected a list of {path, service, weight} with at least one route");
+  double total = 0;
+  for (std::size_t i = 0; i < routes->size(); ++i) {
+    ObjectReader rr((*routes)[i], index_path("traffic.routes", i), file);
+    Route route;
+    route.path = rr.string("path", "/");
+    route.service = rr.string("service", "");
+    if (route.service.empty()) rr.fail("service", "required: the name of a service");
+    route.weight = rr.number("weight", 1, Range::kNonNegative, 1e9);
+    rr.unmodelled("method", notes);
+    rr.unmodelled("headers", notes);
+    rr.unmodelled("body", notes);
+    rr.finish();
+    total += route.weight;
+    t.routes.push_back(route);
+  }
+  if (total <= 0) r.fail("routes", "expected route weights with a positive sum, found all zero");
+  r.finish();
+  return t;
+}
+
+Balancer parse_balancer(const json& value, const std::string& file, std::vector<std::string>& notes) {
+  ObjectReader r(value, "balancer", file);
+  Balancer b;
+  b.algorithm = r.string("algorithm", b.algorithm);  // checked against the registry by the model builder
+  b.instances = static_cast<std::uint32_t>(r.integer("instances", 1, 1, 10'000));
+  b.overhead_ms = r.number("overhead_ms", 0, Range::kNonNegative, kMaxMillis);
+  b.ewma_decay_s = r.number("ewma_decay_s", b.ewma_decay_s, Range::kPositive, 3600);
+  b.ring_points = static_cast<std::uint32_t>(r.integer("ring_points", b.ring_points, 1, 10'000));
+  for (const char* key : {"max_fails", "fail_timeout_s", "health_check", "retries", "connect_timeout_s",
+                          "read_timeout_s", "outlier_detection"}) {
+    r.unmodelled(key, notes);
+  }
+  r.finish();
+  return b;
+}
+
+Service parse_service(const json& value, const std::string& path, const std::string& file,
+                      std::vector<std::string>& notes) {
+  ObjectReader r(value, path, file);
+  Service s;
+  s.name = r.string("name", "");
+  if (s.name.empty()) r.fail("name", "required: a non-empty service name");
+  s.replicas = static_cast<std::uint32_t>(r.integer("replicas", 1, 1, kMaxReplicas));
+  if (const json* w = r.array("weights")) {
+    for (std::size_t i = 0; i < w->size(); ++i) {
+      const json& x = (*w)[i];
+      if (!x.is_number() || !(x.get<double>() > 0) || x.get<double>() > 1e6) {
+        throw InputError(file, index_path(r.path_of("weights"), i), "expected a weight > 0, found " + json_kind(x));
+      }
+      s.weights.push_back(x.get<double>());
+    }
+    if (s.weights.empty()) r.fail("weights", "expected at least one weight (or leave it out)");
+  }
+  if (const json* task = r.object("task")) {
+    ObjectReader t(*task, r.path_of("task"), file);
+    s.task.vcpu = t.number("vcpu", s.task.vcpu, Range::kPositive, 1024);
+    s.task.memory_gb = t.number("memory_gb", s.task.memory_gb, Range::kPositive, 24 * 1024);
+    s.task.workers = static_cast<std::uint32_t>(t.integer("workers", 1, 1, kMaxWorkers));
+    s.task.queue_limit = t.integer("queue_limit", -1, -1, 100'000'000);
+    s.task.startup_s = t.number("startup_s", 0, Range::kNonNegative, 3600);
+    t.finish();
+  }
+  const json* st = r.object("service_time_ms");
+  if (!st) r.fail("service_time_ms", "required: a distribution such as {\"dist\": \"exponential\", \"mean_ms\": 20}");
+  s.service_time = parse_distribution(*st, r.path_of("service_time_ms"), file);
+  s.error_rate = r.number("error_rate", 0, Range::kProbability);
+  if (const json* calls = r.array("calls")) {
+    for (std::size_t i = 0; i < calls->size(); ++i) {
+      ObjectReader c((*calls)[i], index_path(r.path_of("calls"), i), file);
+      Call call;
+      call.service = c.string("service", "");
+      if (call.service.empty()) c.fail("service", "required: the name of the service called");
+      call.probability = c.number("probability", 1, Range::kProbability);
+      c.finish();
+      s.calls.push_back(call);
+    }
+  }
+  r.unmodelled("autoscaling", notes);
+  r.unmodelled("deployment", notes);
+  r.unmodelled("health_check", notes);
+  r.finish();
+  return s;
+}
+
+void check_references(const Scenario& s) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < s.services.size(); ++i) {
+    if (!index.emplace(s.services[i].name, i).second) {
+      throw InputError(s.file, index_path("services", i) + ".name",
+                       "duplicate service name \"" + s.services[i].name + "\"");
+    }
+  }
+  auto known_list = [&] {
+    std::string list;
+    for (const auto& [name, i] : index) list += (list.empty() ? "" : ", ") + name;
+    return list;
+  };
+  for (std::size_t i = 0; i < s.traffic.routes.size(); ++i) {
+    if (!index.count(s.traffic.routes[i].service)) {
+      throw InputError(s.file, index_path("traffic.routes", i) + ".service",
+                       "unknown service \"" + s.traffic.routes[i].service + "\"; services are: " + known_list());
+    }
+  }
+  for (std::size_t i = 0; i < s.services.size(); ++i) {
+    for (std::size_t c = 0; c < s.services[i].calls.size(); ++c) {
+      if (!index.count(s.services[i].calls[c].service)) {
+        throw InputError(s.file, index_path(index_path("services", i) + ".calls", c) + ".service",
+                         "unknown service \"" + s.services[i].calls[c].service + "\"; services are: " + known_list());
+      }
+    }
+  }
+}
+
+Scenario parse_document(const json& doc, const std::string& file) {
+  Scenario s;
+  s.file = file;
+  ObjectReader r(doc, "", file);
+  s.name = r.string("name", "");
+  if (s.name.empty()) throw InputError(file, "name", "required: a non-empty scenario name");
+  s.description = r.string("description", "");
+  s.seed = static_cast<std::uint64_t>(r.integer("seed", 1, 0, (std::int64_t{1} << 53)));
+  s.duration_s = r.number("duration_s", 60, Range::kPositive, kMaxDurationS);
+  s.warmup_s = r.number("warmup_s", 0, Range::kNonNegative, kMaxDurationS);
+  if (s.warmup_s >= s.duration_s) r.fail("warmup_s", "expected warmup_s < duration_s (" + json(s.duration_s).dump() + ")");
+  s.step_s = r.number("step_s", 1, Range::kPositive, kMaxDurationS);
+  if (s.duration_s / s.step_s > static_cast<double>(kMaxSteps)) {
+    r.fail("step_s", "expected at most " + std::to_string(kMaxSteps) + " time-series steps; raise step_s");
+  }
+  const json* traffic = r.object("traffic");
+  if (!traffic) r.fail("traffic", "required: an object with rate_rps or profile, and routes");
+  s.traffic = parse_traffic(*traffic, file, s.unmodelled);
+  if (const json* net = r.object("network")) {
+    ObjectReader n(*net, "network", file);
+    s.network.rtt_ms = n.number("rtt_ms", 0, Range::kNonNegative, kMaxMillis);
+    n.finish();
+  }
+  if (const json* b = r.object("balancer")) s.balancer = parse_balancer(*b, file, s.unmodelled);
+  const json* services = r.array("services");
+  if (!services || services->empty()) r.fail("services", "expected a list with at least one service");
+  for (std::size_t i = 0; i < services->size(); ++i) {
+    s.services.push_back(parse_service((*services)[i], index_path("services", i), file, s.unmodelled));
+  }
+  if (const json* slo = r.object("slo")) {
+    ObjectReader o(*slo, "slo", file);
+    s.slo.latency_p50_ms = o.number("latency_p50_ms", 0, Range::kNonNegative, kMaxMillis);
+    s.slo.latency_p99_ms = o.number("latency_p99_ms", 0, Range::kNonNegative, kMaxMillis);
+    s.slo.availability = o.number("availability", 0, Range::kProbability);
+    o.finish();
+  }
+  for (const char* key : {"discovery", "hosts", "regions", "failover", "faults", "cost"}) r.unmodelled(key, s.unmodelled);
+  r.finish();
+  check_references(s);
+  s.canonical_json = doc.dump();
+  s.sha256 = sha256_hex(s.canonical_json);
+  return s;
+}
+
+json parse_json_text(const std::string& text, const std::string& file) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    // Turn the byte offset into a line and column a person can find.
+    std::size_t line = 1, column = 1;
+    const std::size_t end = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    for (std::size_t i = 0; i < end; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    const auto colon = what.find("; ");
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(column),
+                     "malformed JSON: " + what);
+  }
+}
+
+}  // namespace
+
+Scenario parse_scenario_text(const std::string& text, const std::string& file, const std::vector<Override>& overrides) {
+  json doc = parse_json_text(text, file);
+  for (const auto& o : overrides) apply_override(doc, o, file);
+  return parse_document(doc, file);
+}
+
+Scenario load_scenario(const std::string& file, const std::vector<Override>& overrides) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw InputError(file, "", "cannot open the file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw InputError(file, "", "cannot read the file");
+  if (text.str().size() > 64u * 1024 * 1024) throw InputError(file, "", "the file is larger than 64 MiB");
+  return parse_scenario_text(text.str(), file, overrides);
+}
+
+}  // namespace fleetsim::scenario

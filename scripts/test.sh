@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's second command: install what is missing, build everything, run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh -DFLEETSIM_BUILD_TESTS=ON -DFLEETSIM_BUILD_BENCH=ON
+cd build
+ctest --output-on-failure -j "$(nproc)" --timeout 600
