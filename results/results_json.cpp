@@ -32,6 +32,40 @@ ordered_json doubles(const std::vector<double>& v) {
   return out;
 }
 
+// Objects one key per line; arrays of numbers, strings or small arrays on one line, so the time
+// series and the histogram stay readable (nlohmann's indent puts every number on its own line).
+bool flat(const ordered_json& value) {
+  if (!value.is_array()) return !value.is_object();
+  for (const auto& element : value) {
+    if (element.is_object() || (element.is_array() && !flat(element))) return false;
+  }
+  return true;
+}
+
+void pretty(const ordered_json& value, int depth, std::string& out) {
+  const std::string pad(static_cast<std::size_t>(depth) * 2, ' ');
+  if (value.is_object() && !value.empty()) {
+    out += "{\n";
+    std::size_t i = 0;
+    for (auto it = value.begin(); it != value.end(); ++it, ++i) {
+      out += pad + "  " + ordered_json(it.key()).dump() + ": ";
+      pretty(*it, depth + 1, out);
+      out += i + 1 < value.size() ? ",\n" : "\n";
+    }
+    out += pad + "}";
+  } else if (value.is_array() && !value.empty() && !flat(value)) {
+    out += "[\n";
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      out += pad + "  ";
+      pretty(value[i], depth + 1, out);
+      out += i + 1 < value.size() ? ",\n" : "\n";
+    }
+    out += pad + "]";
+  } else {
+    out += value.dump();
+  }
+}
+
 }  // namespace
 
 std::string to_json_text(const Results& r) {
@@ -78,7 +112,9 @@ std::string to_json_text(const Results& r) {
   j["warnings"] = r.warnings;
   const double rate = r.engine_wall_s > 0 ? static_cast<double>(r.engine_events) / r.engine_wall_s : 0;
   j["engine"] = {{"events", r.engine_events}, {"wall_s", tidy(r.engine_wall_s)}, {"events_per_s", tidy(rate)}};
-  return j.dump(1) + "\n";
+  std::string out;
+  pretty(j, 0, out);
+  return out + "\n";
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

@@ -1,0 +1,169 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "models/fleet.h"
+#include "scenario/parse.h"
+
+using fleetsim::scenario::InputError;
+using fleetsim::scenario::Override;
+using nlohmann::json;
+
+namespace {
+
+json minimal() {
+  return json::parse(R"({
+    "name": "t", "duration_s": 10,
+    "traffic": {"rate_rps": 100, "routes": [{"path": "/a", "service": "a", "weight": 1}]},
+    "services": [{"name": "a", "replicas": 2, "task": {"workers": 2},
+                  "service_time_ms": {"dist": "exponential", "mean_ms": 5},
+                  "calls": [{"service": "b", "probability": 0.5}]},
+                 {"name": "b", "service_time_ms": {"dist": "constant", "mean_ms": 1}}]
+  })");
+}
+
+// Parses (and runs the model checks); returns the error's text, or "" when valid.
+std::string error_of(const std::string& text, const std::vector<Override>& overrides = {}) {
+  try {
+    const auto s = fleetsim::scenario::parse_scenario_text(text, "bad.json", overrides);
+    fleetsim::models::check_model_inputs(s);
+    return "";
+  } catch (const InputError& e) {
+    return e.what();
+  }
+}
+std::string error_of(const json& doc) { return error_of(doc.dump()); }
+
+}  // namespace
+
+TEST_CASE("a valid scenario parses into typed values", "[scenario]") {
+  const auto s = fleetsim::scenario::parse_scenario_text(minimal().dump(), "ok.json");
+  CHECK(s.name == "t");
+  REQUIRE(s.services.size() == 2);
+  CHECK(s.services[0].replicas == 2);
+  CHECK(s.services[0].task.workers == 2);
+  CHECK(s.services[0].calls[0].service == "b");
+  CHECK(s.traffic.profile.size() == 1);
+  CHECK(s.traffic.profile[0].rps == 100);
+  CHECK(s.sha256.size() == 64);
+}
+
+TEST_CASE("malformed JSON is reported with its line and column", "[scenario][bad-input]") {
+  const std::string e = error_of(std::string("{\n  \"name\": \"x\",\n  \"duration_s\": ,\n}"));
+  CHECK_THAT(e, Catch::Contains("bad.json: line 3, column"));
+  CHECK_THAT(e, Catch::Contains("malformed JSON"));
+}
+
+TEST_CASE("a wrong type names the JSON path and what was expected", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["services"][0]["replicas"] = "two";
+  CHECK_THAT(error_of(doc), Catch::Contains("bad.json: services[0].replicas: expected an integer in [1, 100000], found a string (\"two\")"));
+}
+
+TEST_CASE("zero or negative rates are refused", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["traffic"]["rate_rps"] = 0;
+  CHECK_THAT(error_of(doc), Catch::Contains("traffic.rate_rps: expected a number > 0"));
+  doc["traffic"]["rate_rps"] = -5;
+  CHECK_THAT(error_of(doc), Catch::Contains("traffic.rate_rps: expected a number > 0"));
+}
+
+TEST_CASE("route weights that sum to zero are refused", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["traffic"]["routes"][0]["weight"] = 0;
+  CHECK_THAT(error_of(doc), Catch::Contains("traffic.routes: expected route weights with a positive sum"));
+}
+
+TEST_CASE("a route to an unknown service lists the services there are", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["traffic"]["routes"][0]["service"] = "nope";
+  CHECK_THAT(error_of(doc), Catch::Contains("traffic.routes[0].service: unknown service \"nope\"; services are: a, b"));
+}
+
+TEST_CASE("a call cycle is an input error that shows the cycle", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["services"][1]["calls"] = json::parse(R"([{"service": "a"}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("the calls form a cycle: a -> b -> a"));
+  json self = minimal();
+  self["services"][1]["calls"] = json::parse(R"([{"service": "b"}])");
+  CHECK_THAT(error_of(self), Catch::Contains("services[1].calls: the calls form a cycle: b -> b"));
+}
+
+TEST_CASE("workers: 0 is refused", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["services"][0]["task"]["workers"] = 0;
+  CHECK_THAT(error_of(doc), Catch::Contains("services[0].task.workers: expected an integer in [1, 100000], found 0"));
+}
+
+TEST_CASE("an unknown balancer algorithm lists the known ones", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["balancer"] = {{"algorithm", "fastest"}};
+  const std::string e = error_of(doc);
+  CHECK_THAT(e, Catch::Contains("balancer.algorithm: unknown algorithm \"fastest\""));
+  CHECK_THAT(e, Catch::Contains("least_conn"));
+  CHECK_THAT(e, Catch::Contains("peak_ewma"));
+}
+
+TEST_CASE("an unknown key suggests the nearest valid key", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["services"][0]["replicaz"] = 3;
+  CHECK_THAT(error_of(doc), Catch::Contains("services[0].replicaz: unknown key \"replicaz\"; did you mean \"replicas\"?"));
+  json top = minimal();
+  top["duraton_s"] = 5;
+  CHECK_THAT(error_of(top), Catch::Contains("duraton_s: unknown key \"duraton_s\"; did you mean \"duration_s\"?"));
+}
+
+TEST_CASE("distributions need their parameters", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["services"][0]["service_time_ms"] = {{"dist", "lognormal"}, {"mean_ms", 5}};
+  CHECK_THAT(error_of(doc), Catch::Contains("services[0].service_time_ms.cv: required"));
+  doc["services"][0]["service_time_ms"] = {{"dist", "weibull"}, {"mean_ms", 5}};
+  CHECK_THAT(error_of(doc), Catch::Contains("expected one of exponential, constant, lognormal, gamma, uniform, empirical"));
+  doc["services"][0]["service_time_ms"] = json::parse(R"({"dist": "empirical", "quantiles_ms": {"p50": 3, "p100": 9}})");
+  CHECK_THAT(error_of(doc), Catch::Contains("p0 (the minimum) and p100"));
+  doc["services"][0]["service_time_ms"] = json::parse(R"({"dist": "uniform", "min_ms": 5, "max_ms": 1})");
+  CHECK_THAT(error_of(doc), Catch::Contains("max_ms: expected max_ms >= min_ms"));
+}
+
+TEST_CASE("profile points must be in time order after each ramp", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["traffic"].erase("rate_rps");
+  doc["traffic"]["profile"] = json::parse(R"([{"at_s": 0, "rps": 10}, {"at_s": 5, "rps": 50, "ramp_s": 10}, {"at_s": 8, "rps": 1}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("traffic.profile[2].at_s: expected points in time order"));
+}
+
+TEST_CASE("--set overrides values by dotted path, array elements by name or index", "[scenario][overrides]") {
+  const std::string text = minimal().dump();
+  const auto s = fleetsim::scenario::parse_scenario_text(
+      text, "x.json",
+      {{"services.a.replicas", "5"}, {"balancer.algorithm", "p2c"}, {"traffic.routes.0.weight", "2.5"},
+       {"slo.latency_p99_ms", "250"}});
+  CHECK(s.services[0].replicas == 5);
+  CHECK(s.balancer.algorithm == "p2c");
+  CHECK(s.traffic.routes[0].weight == 2.5);
+  CHECK(s.slo.latency_p99_ms == 250);
+  CHECK_THAT(error_of(text, {{"services.zz.replicas", "5"}}), Catch::Contains("no element \"zz\" in services (has: a, b)"));
+  CHECK_THAT(error_of(text, {{"services.a.replica", "5"}}), Catch::Contains("did you mean \"replicas\""));
+  CHECK_THAT(error_of(text, {{"name.x", "5"}}), Catch::Contains("cannot descend into name"));
+}
+
+TEST_CASE("--set lists split on top-level commas only and expand to a grid", "[scenario][overrides]") {
+  using fleetsim::scenario::parse_set_argument;
+  const auto a = parse_set_argument("balancer.algorithm=round_robin,least_conn,p2c");
+  CHECK(a.path == "balancer.algorithm");
+  CHECK(a.values == std::vector<std::string>{"round_robin", "least_conn", "p2c"});
+  const auto b = parse_set_argument("services.a.weights=[1,2],[3,4]");
+  CHECK(b.values == std::vector<std::string>{"[1,2]", "[3,4]"});
+  const auto grid = fleetsim::scenario::expand_grid({a, parse_set_argument("seed=1,2")});
+  CHECK(grid.size() == 6);
+  CHECK(grid[1][0].value == "round_robin");
+  CHECK(grid[1][1].value == "2");
+  CHECK_THROWS_AS(parse_set_argument("novalue"), InputError);
+}
+
+TEST_CASE("keys of later models are accepted, reported, and never silently honoured", "[scenario]") {
+  json doc = minimal();
+  doc["discovery"] = {{"interval_s", 30}};
+  doc["balancer"] = {{"algorithm", "least_conn"}, {"max_fails", 3}};
+  const auto s = fleetsim::scenario::parse_scenario_text(doc.dump(), "x.json");
+  CHECK(s.unmodelled == std::vector<std::string>{"balancer.max_fails", "discovery"});
+}
