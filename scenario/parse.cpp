@@ -299,8 +299,9 @@ json parse_json_text(const std::string& text, const std::string& file) {
         ++column;
       }
     }
+    // nlohmann's text: "[json.exception.parse_error.101] parse error at line L, column C: WHAT".
     std::string what = e.what();
-    const auto colon = what.find("; ");
+    const auto colon = what.find(": ");
     if (colon != std::string::npos) what = what.substr(colon + 2);
     throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(column),
                      "malformed JSON: " + what);

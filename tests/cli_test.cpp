@@ -1,0 +1,148 @@
+// End-to-end: the fleetsim binary as a user runs it.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+using fleetsim::testing::run_fleetsim;
+namespace fs = std::filesystem;
+
+namespace {
+// A fresh scratch directory under /tmp, removed at the end of the test.
+struct Scratch {
+  fs::path dir;
+  Scratch() {
+    dir = fs::temp_directory_path() / ("fleetsim-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  ~Scratch() { fs::remove_all(dir); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string file(const std::string& name, const std::string& text) const {
+    std::ofstream(dir / name) << text;
+    return (dir / name).string();
+  }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+};
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+}  // namespace
+
+TEST_CASE("run writes results.json with every key of the results contract and prints a summary", "[cli]") {
+  Scratch s;
+  const auto r = run_fleetsim("run scenarios/quickstart.json --out " + s.path("q") + " --quiet");
+  REQUIRE(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK_THAT(r.out, Catch::Contains("availability"));
+  CHECK_THAT(r.out, Catch::Contains("catalog"));
+  CHECK_THAT(r.out, Catch::Contains("latency_p99_ms"));
+  const auto j = read_json(s.path("q/results.json"));
+  for (const char* key : {"schema", "source", "scenario", "window", "requests", "availability", "throughput_rps",
+                          "latency_ms", "services", "timeseries", "events", "slo", "engine"}) {
+    CHECK(j.contains(key));
+  }
+  CHECK(j["schema"] == "fleetsim.results/1");
+  CHECK(j["source"] == "sim");
+  for (const char* p : {"mean", "p50", "p90", "p95", "p99", "p999", "max"}) CHECK(j["latency_ms"].contains(p));
+  for (const char* k : {"sent", "ok", "failed", "retries", "by_outcome"}) CHECK(j["requests"].contains(k));
+  std::uint64_t sum = 0;
+  for (const auto& [k, v] : j["requests"]["by_outcome"].items()) sum += v.get<std::uint64_t>();
+  CHECK(sum == j["requests"]["sent"].get<std::uint64_t>());
+  CHECK(j["timeseries"]["t"].size() == 120);
+  CHECK(j["timeseries"]["tasks"]["catalog"][0] == 4);
+  CHECK(j["services"]["catalog"]["tasks"]["mean"] == 4);
+  CHECK(j["engine"]["events"].get<std::uint64_t>() > 0);
+  // The rate ramps from 200 to 800 rps: the series shows it.
+  CHECK(j["timeseries"]["rps"][10].get<double>() < 300);
+  CHECK(j["timeseries"]["rps"][110].get<double>() > 700);
+}
+
+TEST_CASE("run with --seed and --set changes exactly what it says", "[cli]") {
+  Scratch s;
+  const auto r = run_fleetsim("run scenarios/quickstart.json --out " + s.path("q") +
+                              " --quiet --seed 11 --set services.catalog.replicas=6 --set balancer.algorithm=p2c");
+  REQUIRE(r.status == 0);
+  const auto j = read_json(s.path("q/results.json"));
+  CHECK(j["scenario"]["seed"] == 11);
+  CHECK(j["services"]["catalog"]["tasks"]["mean"] == 6);
+  CHECK(j["services"]["catalog"]["per_task_requests"].size() == 6);
+}
+
+TEST_CASE("compare runs each variant, prints them side by side and writes each run", "[cli]") {
+  Scratch s;
+  const auto r = run_fleetsim("compare scenarios/quickstart.json --quiet --set balancer.algorithm=round_robin,least_conn,p2c --out " +
+                              s.path("c"));
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.out, Catch::Contains("round_robin"));
+  CHECK_THAT(r.out, Catch::Contains("least_conn"));
+  CHECK_THAT(r.out, Catch::Contains("p2c"));
+  CHECK_THAT(r.out, Catch::Contains("latency p99 ms"));
+  for (const char* a : {"round_robin", "least_conn", "p2c"}) {
+    CHECK(fs::exists(s.path(std::string("c/balancer.algorithm=") + a + "/results.json")));
+  }
+}
+
+TEST_CASE("bad input exits 2 with file, JSON path and expectation, and writes nothing", "[cli][bad-input]") {
+  Scratch s;
+  struct Case {
+    std::string arguments;
+    std::string message;
+  };
+  const std::string malformed = s.file("malformed.json", "{\n \"name\": \"x\"\n \"duration_s\": 5\n}");
+  const std::string bad_key = s.file("key.json", R"({"name": "x", "traffic": {"rate_rps": 5, "routes": [{"service": "a"}]},
+    "services": [{"name": "a", "service_time_ms": {"dist": "exponential", "mean_ms": 1}, "wokers": 2}]})");
+  const std::vector<Case> cases = {
+      {"run " + malformed + " --out OUT", malformed + ": line 3, column"},
+      {"run " + bad_key + " --out OUT", bad_key + ": services[0].wokers: unknown key \"wokers\""},
+      {"run scenarios/quickstart.json --out OUT --set balancer.algorithm=fastest", "balancer.algorithm: unknown algorithm"},
+      {"run scenarios/quickstart.json --out OUT --set traffic.profile.1.rps=-3", "traffic.profile[1].rps: expected a number >= 0"},
+      {"run scenarios/quickstart.json --out OUT --set services.catalog.task.workers=0", "services[0].task.workers"},
+      {"run scenarios/quickstart.json --out OUT --set balancer.algorithm=p2c,random", "use `fleetsim compare`"},
+      {"compare scenarios/quickstart.json --out OUT --set balancer.algorithm=p2c,nope", "unknown algorithm \"nope\""},
+      {"run " + s.path("missing.json") + " --out OUT", "cannot open the file"},
+      {"run scenarios/quickstart.json", "missing --out"},
+      {"run scenarios/quickstart.json --out OUT --frobnicate", "unrecognised option"},
+      {"launch scenarios/quickstart.json", "unknown command"},
+  };
+  for (const auto& c : cases) {
+    std::string arguments = c.arguments;
+    const auto at = arguments.find("OUT");
+    if (at != std::string::npos) arguments.replace(at, 3, s.path("out"));
+    const auto r = run_fleetsim(arguments);
+    INFO(arguments << "\nstderr: " << r.err);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains(c.message));
+    CHECK_FALSE(fs::exists(s.path("out")));
+  }
+}
+
+TEST_CASE("check validates without running and names every problem's path", "[cli]") {
+  const auto ok = run_fleetsim("check scenarios/quickstart.json");
+  CHECK(ok.status == 0);
+  CHECK_THAT(ok.out, Catch::Contains("ok"));
+  const auto grid = run_fleetsim("check scenarios/quickstart.json --set services.catalog.replicas=2,3,4");
+  CHECK(grid.status == 0);
+  CHECK_THAT(grid.out, Catch::Contains("all 3 variants are valid"));
+  const auto bad = run_fleetsim("check scenarios/quickstart.json --set duration_s=-1");
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.err, Catch::Contains("scenarios/quickstart.json: duration_s: expected a number > 0"));
+}
+
+TEST_CASE("a long run shows progress on stderr unless --quiet", "[cli]") {
+  Scratch s;
+  // About three seconds of simulation on this machine; a short run prints nothing.
+  const auto loud = run_fleetsim("run scenarios/quickstart.json --set duration_s=12000 --set step_s=60 --out " + s.path("p"));
+  REQUIRE(loud.status == 0);
+  CHECK_THAT(loud.err, Catch::Contains("% simulated"));
+  const auto quiet = run_fleetsim("run scenarios/quickstart.json --quiet --set duration_s=1200 --out " + s.path("q"));
+  REQUIRE(quiet.status == 0);
+  CHECK(quiet.err.empty());
+}
