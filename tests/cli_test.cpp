@@ -57,8 +57,8 @@ TEST_CASE("run writes results.json with every key of the results contract and pr
   for (const auto& [k, v] : j["requests"]["by_outcome"].items()) sum += v.get<std::uint64_t>();
   CHECK(sum == j["requests"]["sent"].get<std::uint64_t>());
   CHECK(j["timeseries"]["t"].size() == 120);
-  CHECK(j["timeseries"]["tasks"]["catalog"][0] == 4);
-  CHECK(j["services"]["catalog"]["tasks"]["mean"] == 4);
+  CHECK(j["timeseries"]["tasks"]["catalog"][0] == 5);
+  CHECK(j["services"]["catalog"]["tasks"]["mean"] == 5);
   CHECK(j["engine"]["events"].get<std::uint64_t>() > 0);
   // The rate ramps from 200 to 800 rps: the series shows it.
   CHECK(j["timeseries"]["rps"][10].get<double>() < 300);

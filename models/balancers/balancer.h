@@ -32,6 +32,14 @@ struct PickRequest {
 
 inline constexpr int kNoBackend = -1;
 
+// Whether `slot` was already tried for this request.
+inline bool is_excluded(const PickRequest& request, std::size_t slot) {
+  for (auto s : request.exclude) {
+    if (s == slot) return true;
+  }
+  return false;
+}
+
 class Balancer {
  public:
   virtual ~Balancer() = default;
@@ -63,12 +71,7 @@ class Balancer {
   virtual void sent(int /*slot*/, sim::SimTime /*now*/) {}
   virtual void done(int /*slot*/, sim::SimTime /*now*/, sim::SimTime /*latency*/, bool /*ok*/) {}
 
-  static bool excluded(const PickRequest& request, std::size_t slot) {
-    for (auto s : request.exclude) {
-      if (s == slot) return true;
-    }
-    return false;
-  }
+  static bool excluded(const PickRequest& request, std::size_t slot) { return is_excluded(request, slot); }
 
  private:
   std::uint32_t generation_ = 0;
