@@ -131,7 +131,7 @@ TEST_CASE("profile points must be in time order after each ramp", "[scenario][ba
   CHECK_THAT(error_of(doc), Catch::Contains("traffic.profile[2].at_s: expected points in time order"));
 }
 
-TEST_CASE("--set overrides values by dotted path, array elements by name or index", "[scenario][overrides]") {
+TEST_CASE("set overrides reach values by dotted path, array elements by name or index", "[scenario][overrides]") {
   const std::string text = minimal().dump();
   const auto s = fleetsim::scenario::parse_scenario_text(
       text, "x.json",
@@ -146,7 +146,7 @@ TEST_CASE("--set overrides values by dotted path, array elements by name or inde
   CHECK_THAT(error_of(text, {{"name.x", "5"}}), Catch::Contains("cannot descend into name"));
 }
 
-TEST_CASE("--set lists split on top-level commas only and expand to a grid", "[scenario][overrides]") {
+TEST_CASE("set lists split on top-level commas only and expand to a grid", "[scenario][overrides]") {
   using fleetsim::scenario::parse_set_argument;
   const auto a = parse_set_argument("balancer.algorithm=round_robin,least_conn,p2c");
   CHECK(a.path == "balancer.algorithm");
