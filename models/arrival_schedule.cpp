@@ -49,8 +49,13 @@ sim::SimTime ArrivalSchedule::next(sim::Rng& rng) {
     const double end = last ? std::numeric_limits<double>::infinity() : pieces_[piece_ + 1].start_s;
     // Lambda over [t, t + x] on this piece: rate_now x + slope x^2 / 2. Solve for x = mass with
     // the cancellation-free form x = 2 mass / (rate_now + sqrt(rate_now^2 + 2 slope mass)).
-    const double disc = rate_now * rate_now + 2 * p.slope * mass;
-    if (disc >= 0) {
+    if (p.slope == 0) {
+      // Constant rate: x = mass / rate, the same number the general form gives (sqrt(r^2) == r).
+      if (rate_now > 0 && t_s_ + mass / rate_now <= end) {
+        t_s_ += mass / rate_now;
+        return sim::from_seconds(t_s_);
+      }
+    } else if (const double disc = rate_now * rate_now + 2 * p.slope * mass; disc >= 0) {
       const double denom = rate_now + std::sqrt(disc);
       if (denom > 0) {
         const double x = 2 * mass / denom;
