@@ -102,7 +102,16 @@ std::int64_t ObjectReader::integer(const std::string& key, std::int64_t fallback
   if (!v) return fallback;
   const std::string expected = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
   if (!v->is_number()) fail(key, "expected " + expected + ", found " + json_kind(*v));
-  const double x = v->get<double>();
+  if (v->is_number_integer()) {
+    // Compare as integers: a double loses exactness above 2^53.
+    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      fail(key, "expected " + expected + ", found " + v->dump());
+    }
+    const auto n = v->get<std::int64_t>();
+    if (n < min || n > max) fail(key, "expected " + expected + ", found " + v->dump());
+    return n;
+  }
+  const double x = v->get<double>();  // 3.0 is an integer too; 3.5 is not
   if (!std::isfinite(x) || x != std::floor(x) || x < static_cast<double>(min) || x > static_cast<double>(max)) {
     fail(key, "expected " + expected + ", found " + v->dump());
   }

@@ -61,7 +61,11 @@ Distribution parse_distribution(const json& value, const std::string& path, cons
       const std::string key = it.key();
       const std::string kpath = qpath + "." + key;
       double p = -1;
-      if (key.size() >= 2 && key[0] == 'p') {
+      // "p" then digits with at most one '.', nothing else (std::stod alone would take "p1e1").
+      const bool plain = key.size() >= 2 && key[0] == 'p' &&
+                         key.find_first_not_of("0123456789.", 1) == std::string::npos &&
+                         std::count(key.begin(), key.end(), '.') <= 1 && key[1] != '.' && key.back() != '.';
+      if (plain) {
         try {
           std::size_t used = 0;
           p = std::stod(key.substr(1), &used);
@@ -155,8 +159,9 @@ Balancer parse_balancer(const json& value, const std::string& file, std::vector<
   b.overhead_ms = r.number("overhead_ms", 0, Range::kNonNegative, kMaxMillis);
   b.ewma_decay_s = r.number("ewma_decay_s", b.ewma_decay_s, Range::kPositive, 3600);
   b.ring_points = static_cast<std::uint32_t>(r.integer("ring_points", b.ring_points, 1, 10'000));
-  for (const char* key : {"max_fails", "fail_timeout_s", "health_check", "retries", "connect_timeout_s",
-                          "read_timeout_s", "outlier_detection"}) {
+  b.connect_timeout_s = r.number("connect_timeout_s", b.connect_timeout_s, Range::kPositive, 3600);
+  b.read_timeout_s = r.number("read_timeout_s", b.read_timeout_s, Range::kPositive, 3600);
+  for (const char* key : {"max_fails", "fail_timeout_s", "health_check", "retries", "outlier_detection"}) {
     r.unmodelled(key, notes);
   }
   r.finish();
@@ -187,6 +192,9 @@ Service parse_service(const json& value, const std::string& path, const std::str
     s.task.workers = static_cast<std::uint32_t>(t.integer("workers", 1, 1, kMaxWorkers));
     s.task.queue_limit = t.integer("queue_limit", -1, -1, 100'000'000);
     s.task.startup_s = t.number("startup_s", 0, Range::kNonNegative, 3600);
+    s.task.replace_delay_s = t.number("replace_delay_s", s.task.replace_delay_s, Range::kNonNegative, 3600);
+    s.task.deregistration_delay_s = t.number("deregistration_delay_s", 0, Range::kNonNegative, 3600);
+    s.task.container_port = static_cast<std::uint16_t>(t.integer("container_port", 8080, 1, 65535));
     t.finish();
   }
   const json* st = r.object("service_time_ms");
@@ -204,11 +212,131 @@ Service parse_service(const json& value, const std::string& path, const std::str
       s.calls.push_back(call);
     }
   }
+  const std::string placement =
+      r.choice("placement", "spread", {"spread", "binpack", "distinct_instance", "random"});
+  s.placement = placement == "binpack"             ? Service::Placement::kBinpack
+                : placement == "distinct_instance" ? Service::Placement::kDistinctInstance
+                : placement == "random"            ? Service::Placement::kRandom
+                                                   : Service::Placement::kSpread;
   r.unmodelled("autoscaling", notes);
   r.unmodelled("deployment", notes);
   r.unmodelled("health_check", notes);
   r.finish();
   return s;
+}
+
+Hosts parse_hosts(const json& value, const std::string& file) {
+  ObjectReader r(value, "hosts", file);
+  Hosts h;
+  h.given = true;
+  h.count = static_cast<std::uint32_t>(r.integer("count", 1, 1, 100'000));
+  h.vcpu = r.number("vcpu", h.vcpu, Range::kPositive, 1024);
+  h.memory_gb = r.number("memory_gb", h.memory_gb, Range::kPositive, 24 * 1024);
+  if (const json* zones = r.array("zones")) {
+    h.zones.clear();
+    for (std::size_t i = 0; i < zones->size(); ++i) {
+      const json& z = (*zones)[i];
+      if (!z.is_string() || z.get<std::string>().empty()) {
+        throw InputError(file, index_path("hosts.zones", i), "expected a zone name, found " + json_kind(z));
+      }
+      h.zones.push_back(z.get<std::string>());
+    }
+    if (h.zones.empty()) r.fail("zones", "expected at least one zone");
+  }
+  if (const json* range = r.array("port_range")) {
+    if (range->size() != 2 || !(*range)[0].is_number_integer() || !(*range)[1].is_number_integer()) {
+      r.fail("port_range", "expected [first, last], two integers");
+    }
+    const auto lo = (*range)[0].get<std::int64_t>(), hi = (*range)[1].get<std::int64_t>();
+    if (lo < 1 || hi > 65535 || lo > hi) r.fail("port_range", "expected 1 <= first <= last <= 65535");
+    h.port_min = static_cast<std::uint32_t>(lo);
+    h.port_max = static_cast<std::uint32_t>(hi);
+  }
+  const std::string reuse = r.choice("port_reuse", "sequential", {"sequential", "lowest", "random"});
+  h.port_reuse = reuse == "lowest"   ? Hosts::PortReuse::kLowest
+                 : reuse == "random" ? Hosts::PortReuse::kRandom
+                                     : Hosts::PortReuse::kSequential;
+  h.instance_type = r.string("instance_type", h.instance_type);
+  r.finish();
+  return h;
+}
+
+Discovery parse_discovery(const json& value, const std::string& file) {
+  ObjectReader r(value, "discovery", file);
+  Discovery d;
+  const std::string mode = r.choice("mode", "poll", {"static", "poll", "registry"});
+  d.mode = mode == "static" ? Discovery::Mode::kStatic : mode == "registry" ? Discovery::Mode::kRegistry
+                                                                            : Discovery::Mode::kPoll;
+  d.interval_s = r.number("interval_s", d.interval_s, Range::kPositive, 86'400);
+  d.phase_s = r.number("phase_s", 0, Range::kNonNegative, 86'400);
+  d.listing_s = r.number("listing_s", 0, Range::kNonNegative, 3600);
+  d.reload_s = r.number("reload_s", d.reload_s, Range::kNonNegative, 3600);
+  d.health_probe = r.boolean("health_probe", false);
+  d.stagger_instances = r.boolean("stagger_instances", true);
+  r.finish();
+  return d;
+}
+
+std::vector<Fault> parse_faults(const json& list, const std::string& file, double duration_s) {
+  static const std::vector<std::pair<std::string, Fault::Kind>> kinds = {
+      {"kill_task", Fault::Kind::kKillTask},         {"kill_host", Fault::Kind::kKillHost},
+      {"spot_interruption", Fault::Kind::kSpotInterruption}, {"hang_task", Fault::Kind::kHangTask},
+      {"slow_task", Fault::Kind::kSlowTask},         {"error_task", Fault::Kind::kErrorTask},
+      {"zone_outage", Fault::Kind::kZoneOutage},     {"discovery_outage", Fault::Kind::kDiscoveryOutage},
+      {"network_partition", Fault::Kind::kNetworkPartition}, {"scale", Fault::Kind::kScale},
+      {"exec", Fault::Kind::kExec}};
+  std::vector<std::string> names;
+  for (const auto& [name, kind] : kinds) names.push_back(name);
+  std::vector<Fault> faults;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = index_path("faults", i);
+    ObjectReader r(list[i], path, file);
+    Fault f;
+    f.kind_name = r.choice("kind", "", names);
+    for (const auto& [name, kind] : kinds) {
+      if (name == f.kind_name) f.kind = kind;
+    }
+    if (!r.has("at_s")) r.fail("at_s", "required: when the fault happens, in seconds from the start");
+    f.at_s = r.number("at_s", 0, Range::kNonNegative, kMaxDurationS);
+    if (f.at_s >= duration_s) r.fail("at_s", "expected a time before the end of the run (" + json(duration_s).dump() + " s)");
+    f.duration_s = r.number("duration_s", 0, Range::kNonNegative, kMaxDurationS);
+    using K = Fault::Kind;
+    const K k = f.kind;
+    const bool task_fault = k == K::kKillTask || k == K::kSpotInterruption || k == K::kHangTask ||
+                            k == K::kSlowTask || k == K::kErrorTask || k == K::kScale;
+    if (task_fault) {
+      f.service = r.string("service", "");
+      if (f.service.empty()) r.fail("service", "required for " + f.kind_name + ": the service whose tasks it hits");
+    }
+    if (task_fault && k != K::kScale) f.count = static_cast<std::uint32_t>(r.integer("count", 1, 1, 100'000));
+    if (k == K::kKillHost) {
+      f.host = r.integer("host", -1, 0, 100'000);
+      f.zone = r.string("zone", "");
+      if ((f.host < 0) == f.zone.empty()) r.fail("", "kill_host needs exactly one of host (an index) or zone");
+    }
+    if (k == K::kZoneOutage || k == K::kNetworkPartition) {
+      f.zone = r.string("zone", "");
+      if (f.zone.empty()) r.fail("zone", "required for " + f.kind_name + ": a zone of hosts.zones");
+    }
+    if (k == K::kSlowTask) {
+      if (!r.has("extra_ms")) r.fail("extra_ms", "required for slow_task: the added service time in ms");
+      f.extra_ms = r.number("extra_ms", 0, Range::kPositive, kMaxMillis);
+    }
+    if (k == K::kErrorTask) f.error_rate = r.number("error_rate", 1, Range::kProbability);
+    if (k == K::kScale) {
+      if (!r.has("replicas")) r.fail("replicas", "required for scale: the new desired task count");
+      f.replicas = static_cast<std::uint32_t>(r.integer("replicas", 1, 0, kMaxReplicas));
+    }
+    if (k == K::kSpotInterruption) f.warning_s = r.number("warning_s", 120, Range::kNonNegative, 3600);
+    if (k == K::kExec) {
+      f.command = r.string("command", "");
+      if (f.command.empty()) r.fail("command", "required for exec: the shell command the load generator runs");
+    }
+    r.finish();
+    faults.push_back(f);
+  }
+  std::stable_sort(faults.begin(), faults.end(), [](const Fault& a, const Fault& b) { return a.at_s < b.at_s; });
+  return faults;
 }
 
 void check_references(const Scenario& s) {
@@ -228,6 +356,26 @@ void check_references(const Scenario& s) {
     if (!index.count(s.traffic.routes[i].service)) {
       throw InputError(s.file, index_path("traffic.routes", i) + ".service",
                        "unknown service \"" + s.traffic.routes[i].service + "\"; services are: " + known_list());
+    }
+  }
+  for (std::size_t i = 0; i < s.faults.size(); ++i) {
+    const Fault& f = s.faults[i];
+    const std::string path = index_path("faults", i);
+    if (!f.service.empty() && !index.count(f.service)) {
+      throw InputError(s.file, path + ".service", "unknown service \"" + f.service + "\"; services are: " + known_list());
+    }
+    if (!f.zone.empty() && std::find(s.hosts.zones.begin(), s.hosts.zones.end(), f.zone) == s.hosts.zones.end()) {
+      std::string zones;
+      for (const auto& z : s.hosts.zones) zones += (zones.empty() ? "" : ", ") + z;
+      throw InputError(s.file, path + ".zone", "unknown zone \"" + f.zone + "\"; hosts.zones are: " + zones);
+    }
+    if ((f.kind == Fault::Kind::kKillHost || f.kind == Fault::Kind::kZoneOutage ||
+         f.kind == Fault::Kind::kNetworkPartition) && !s.hosts.given) {
+      throw InputError(s.file, path + ".kind", f.kind_name + " needs hosts (this scenario runs on Fargate: no hosts section)");
+    }
+    if (f.host >= 0 && f.host >= static_cast<std::int64_t>(s.hosts.count)) {
+      throw InputError(s.file, path + ".host", "unknown host " + std::to_string(f.host) + "; hosts are 0 .. " +
+                                                   std::to_string(s.hosts.count - 1));
     }
   }
   for (std::size_t i = 0; i < s.services.size(); ++i) {
@@ -276,7 +424,10 @@ Scenario parse_document(const json& doc, const std::string& file) {
     s.slo.availability = o.number("availability", 0, Range::kProbability);
     o.finish();
   }
-  for (const char* key : {"discovery", "hosts", "regions", "failover", "faults", "cost"}) r.unmodelled(key, s.unmodelled);
+  if (const json* hosts = r.object("hosts")) s.hosts = parse_hosts(*hosts, file);
+  if (const json* discovery = r.object("discovery")) s.discovery = parse_discovery(*discovery, file);
+  if (const json* faults = r.array("faults")) s.faults = parse_faults(*faults, file, s.duration_s);
+  for (const char* key : {"regions", "failover", "cost"}) r.unmodelled(key, s.unmodelled);
   r.finish();
   check_references(s);
   s.canonical_json = doc.dump();

@@ -53,6 +53,8 @@ struct Balancer {
   double overhead_ms = 0;                 // per request, added once at the balancer
   double ewma_decay_s = 10;               // peak_ewma: time constant of the latency average
   std::uint32_t ring_points = 160;        // consistent_hash: ring points per unit of weight
+  double connect_timeout_s = 60;          // nginx proxy_connect_timeout (default 60 s)
+  double read_timeout_s = 60;             // nginx proxy_read_timeout: the response's deadline
 };
 
 struct Task {
@@ -60,7 +62,58 @@ struct Task {
   double memory_gb = 0.5;
   std::uint32_t workers = 1;     // requests served at once
   std::int64_t queue_limit = -1; // waiting requests beyond the workers; -1 = unbounded
-  double startup_s = 0;
+  double startup_s = 0;          // from placement to accepting requests (image pull, app start)
+  double replace_delay_s = 10;   // the scheduler's delay before replacing a stopped task (ECS)
+  double deregistration_delay_s = 0;  // draining: deregistered this long before it stops
+  std::uint16_t container_port = 8080;  // the port on Fargate (awsvpc: one address per task)
+};
+
+struct Hosts {
+  bool given = false;            // absent: tasks run on Fargate, one address each
+  std::uint32_t count = 1;
+  double vcpu = 2;
+  double memory_gb = 4;
+  std::vector<std::string> zones{"a"};  // host i is in zones[i % zones.size()]
+  std::uint32_t port_min = 32768;       // the host's dynamic port range (Docker, ECS bridge mode)
+  std::uint32_t port_max = 65535;
+  enum class PortReuse { kSequential, kLowest, kRandom };
+  PortReuse port_reuse = PortReuse::kSequential;  // Docker hands out the port after the last one
+  std::string instance_type = "t3.medium";
+};
+
+struct Discovery {
+  enum class Mode { kStatic, kPoll, kRegistry };
+  // static: the balancers keep the tasks of the start for ever (no discovery);
+  // poll: a script lists running tasks every interval_s and reloads the balancer (nginx + cron);
+  // registry: tasks are registered as they become ready and deregistered as they drain (ALB
+  // target groups, Cloud Map), seen after reload_s.
+  Mode mode = Mode::kStatic;
+  double interval_s = 30;
+  double phase_s = 0;       // first listing at phase_s (then every interval_s)
+  double listing_s = 0;     // from listing to the new configuration written
+  double reload_s = 0.5;    // from written to the balancers using it
+  bool health_probe = false;  // list only tasks that answer a health probe at listing time
+  bool stagger_instances = true;  // balancer instance i lists at phase + i × interval / instances
+};
+
+struct Fault {
+  enum class Kind {
+    kKillTask, kKillHost, kSpotInterruption, kHangTask, kSlowTask, kErrorTask, kZoneOutage,
+    kDiscoveryOutage, kNetworkPartition, kScale, kExec
+  };
+  Kind kind = Kind::kKillTask;
+  std::string kind_name;
+  double at_s = 0;
+  double duration_s = 0;       // 0: until the end of the run (hang/slow/error/outage/partition)
+  std::string service;         // task faults, scale
+  std::uint32_t count = 1;     // tasks affected
+  std::int64_t host = -1;      // kill_host: host index
+  std::string zone;            // kill_host by zone, zone_outage, network_partition
+  double extra_ms = 0;         // slow_task
+  double error_rate = 1;       // error_task
+  std::uint32_t replicas = 0;  // scale: the new desired count
+  double warning_s = 120;      // spot_interruption: notice before the task stops
+  std::string command;         // exec: run by the load generator only
 };
 
 struct Call {
@@ -76,6 +129,8 @@ struct Service {
   Distribution service_time;
   double error_rate = 0;        // chance a served request answers 500
   std::vector<Call> calls;      // made in order, after the task's own work, holding the worker
+  enum class Placement { kSpread, kBinpack, kDistinctInstance, kRandom };
+  Placement placement = Placement::kSpread;  // ECS placement strategy on hosts
 };
 
 struct Slo {
@@ -97,6 +152,9 @@ struct Scenario {
   Network network;
   Balancer balancer;
   std::vector<Service> services;
+  Hosts hosts;
+  Discovery discovery;
+  std::vector<Fault> faults;   // in time order
   Slo slo;
   // Keys recognised from the design but not modelled by this build: each is named in a
   // warning on stderr and in results, never silently honoured.
