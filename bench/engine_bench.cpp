@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "models/fleet.h"
+#include "models/service_catalog.h"
 #include "models/simulation.h"
 #include "results/results.h"
 #include "scenario/parse.h"

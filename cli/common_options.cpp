@@ -1,6 +1,6 @@
 #include "cli/common_options.h"
 
-#include "models/fleet.h"
+#include "models/service_catalog.h"
 #include "scenario/input_error.h"
 #include "scenario/parse.h"
 

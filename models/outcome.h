@@ -15,8 +15,9 @@ enum class Outcome : std::uint8_t {
   kRefused,     // connection refused (a closed port)
   kMisrouted,   // answered by another service's task (a reused port): a wrong answer
   kUnfinished,  // still without an answer when the run's drain period ended
+  kReset,       // the connection was cut while waiting (the task was killed)
 };
-inline constexpr int kOutcomeCount = 8;
+inline constexpr int kOutcomeCount = 9;
 
 inline std::string_view outcome_name(Outcome o) {
   switch (o) {
@@ -28,6 +29,7 @@ inline std::string_view outcome_name(Outcome o) {
     case Outcome::kRefused: return "refused";
     case Outcome::kMisrouted: return "misrouted";
     case Outcome::kUnfinished: return "unfinished";
+    case Outcome::kReset: return "reset";
   }
   return "unknown";
 }

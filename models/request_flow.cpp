@@ -1,176 +1,405 @@
 #include "models/request_flow.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "models/client_address.h"
+#include "models/health/retry_budget.h"
 
 namespace fleetsim::models {
 
-RequestFlow::RequestFlow(sim::Engine& engine, Fleet& fleet, RunMetrics& metrics, const scenario::Scenario& s)
+namespace {
+constexpr std::uint32_t bit(Outcome o) { return 1u << static_cast<unsigned>(o); }
+constexpr std::uint64_t kSerialMask = (1u << 28) - 1;
+}  // namespace
+
+RequestFlow::RequestFlow(sim::Engine& engine, Cluster& cluster, ServiceCatalog& catalog, RunMetrics& metrics,
+                         const scenario::Scenario& s)
     : engine_(engine),
-      fleet_(fleet),
+      cluster_(cluster),
+      catalog_(catalog),
       metrics_(metrics),
+      scenario_(s),
       overhead_(sim::from_millis(s.balancer.overhead_ms)),
       half_rtt_(sim::from_millis(s.network.rtt_ms / 2)),
-      instances_(s.balancer.instances) {}
-
-std::uint32_t RequestFlow::allocate() {
-  if (!free_.empty()) {
-    const std::uint32_t id = free_.back();
-    free_.pop_back();
-    return id;
+      connect_timeout_(sim::from_seconds(s.balancer.connect_timeout_s)),
+      read_timeout_(sim::from_seconds(s.balancer.read_timeout_s)),
+      instances_(s.balancer.instances),
+      // tries 0 is nginx's default: no limit but the servers themselves (each tried once).
+      max_tries_(s.balancer.retries.tries == 0 ? kMaxTries : std::min<std::uint32_t>(s.balancer.retries.tries, kMaxTries)) {
+  // nginx proxy_next_upstream: which ends of a try send the request to the next server, and
+  // which count against the server for max_fails. error and timeout always count as failures;
+  // http_ codes count only when listed.
+  using Condition = scenario::RetryCondition;
+  const auto& retries = s.balancer.retries;
+  retry_on_ = 0;
+  if (retries.retries_on(Condition::kError)) retry_on_ |= bit(Outcome::kRefused) | bit(Outcome::kReset);
+  if (retries.retries_on(Condition::kTimeout)) retry_on_ |= bit(Outcome::kTimeout);
+  if (retries.retries_on(Condition::kHttp500)) retry_on_ |= bit(Outcome::kHttp5xx);
+  if (retries.retries_on(Condition::kHttp502)) retry_on_ |= bit(Outcome::kNoBackend);
+  if (retries.retries_on(Condition::kHttp503)) retry_on_ |= bit(Outcome::kRejected);
+  // error and timeout always count against the server; listed http_ codes count too.
+  fail_on_ = bit(Outcome::kRefused) | bit(Outcome::kReset) | bit(Outcome::kTimeout) |
+             (retry_on_ & (bit(Outcome::kHttp5xx) | bit(Outcome::kRejected)));
+  if (s.balancer.retries.budget_percent > 0) {
+    budget_ = std::make_unique<RetryBudget>(s.balancer.retries.budget_percent, s.balancer.retries.budget_min_retries_per_s);
   }
-  requests_.emplace_back();
-  return static_cast<std::uint32_t>(requests_.size() - 1);
 }
 
-void RequestFlow::release(std::uint32_t id) {
-  requests_[id].live = false;
-  free_.push_back(id);
+RequestFlow::~RequestFlow() = default;
+
+std::uint32_t RequestFlow::new_request() {
+  std::uint32_t id;
+  if (!free_requests_.empty()) {
+    id = free_requests_.back();
+    free_requests_.pop_back();
+  } else {
+    requests_.emplace_back();
+    id = static_cast<std::uint32_t>(requests_.size() - 1);
+  }
+  Request& r = requests_[id];
+  r.parent = kNone;
+  r.tries = 0;
+  r.tried_count = 0;
+  r.live = true;
+  return id;
 }
 
-void RequestFlow::schedule(sim::SimTime delay, Step step, std::uint32_t id) {
-  engine_.schedule_in(delay, *this, (std::uint64_t{step} << 32) | id);
+std::uint32_t RequestFlow::new_attempt(std::uint32_t request) {
+  std::uint32_t id;
+  if (!free_attempts_.empty()) {
+    id = free_attempts_.back();
+    free_attempts_.pop_back();
+  } else {
+    attempts_.emplace_back();
+    attempts_.back().serial = 0;
+    id = static_cast<std::uint32_t>(attempts_.size() - 1);
+  }
+  Attempt& a = attempts_[id];
+  a.serial = static_cast<std::uint32_t>((a.serial + 1) & kSerialMask);
+  a.request = request;
+  a.task = kNone;
+  a.child = kNone;
+  a.slot = kNoBackend;
+  a.next_call = 0;
+  a.outcome = Outcome::kOk;
+  a.holds_worker = false;
+  a.answered = false;
+  a.at_task = false;
+  a.live = true;
+  return id;
+}
+
+void RequestFlow::free_attempt(std::uint32_t id) {
+  Attempt& a = attempts_[id];
+  a.live = false;
+  a.serial = static_cast<std::uint32_t>((a.serial + 1) & kSerialMask);
+  free_attempts_.push_back(id);
+}
+
+void RequestFlow::schedule(sim::SimTime delay, Step step, std::uint32_t attempt) {
+  const std::uint64_t tag = (std::uint64_t{step} << 60) | (std::uint64_t{attempts_[attempt].serial} << 32) | attempt;
+  engine_.schedule_in(delay, *this, tag);
 }
 
 void RequestFlow::on_event(std::uint64_t tag) {
+  const auto step = static_cast<Step>(tag >> 60);
+  if (step == kReadTimeouts) {
+    deadline_event_pending_ = false;
+    expire_read_timeouts();
+    return;
+  }
   const auto id = static_cast<std::uint32_t>(tag);
-  switch (static_cast<Step>(tag >> 32)) {
-    case kReachTask: reach_task(id); break;
+  const auto serial = static_cast<std::uint32_t>((tag >> 32) & kSerialMask);
+  if (id >= attempts_.size() || attempts_[id].serial != serial) return;  // the attempt moved on
+  switch (step) {
+    case kArrive: arrive(id); break;
     case kServiceDone: service_done(id); break;
-    case kResponse: response_arrived(id); break;
+    case kResponse: result_at_balancer(id, attempts_[id].outcome); break;
+    case kFailBack: result_at_balancer(id, attempts_[id].outcome); break;
+    case kConnectTimeout: result_at_balancer(id, Outcome::kTimeout); break;
+    default: break;
   }
 }
 
 void RequestFlow::start_client_request(std::uint32_t service, std::uint32_t client) {
-  const std::uint32_t id = allocate();
+  const std::uint32_t id = new_request();
   Request& r = requests_[id];
-  r = Request{};
   r.arrival = engine_.now();
-  r.parent = kNone;
-  r.service = service;
   r.client = client;
+  r.service = service;
   // Each client talks to one balancer instance, as DNS or an upstream ALB would pin it.
   r.instance = static_cast<std::uint16_t>(client % instances_);
-  r.live = true;
   metrics_.client_sent(r.arrival);
-  dispatch(id);
+  if (budget_) budget_->deposit(r.arrival);
+  try_once(id);
 }
 
-void RequestFlow::dispatch(std::uint32_t id) {
-  Request& r = requests_[id];
-  ServiceState& service = fleet_.services()[r.service];
-  Balancer& balancer = *service.balancers[r.instance];
-  const int slot = balancer.pick({client_address(r.client), engine_.now(), {}}, service.balancer_rngs[r.instance]);
+void RequestFlow::try_once(std::uint32_t request_id) {
+  Request& r = requests_[request_id];
+  ServiceEntry& service = catalog_[r.service];
+  UpstreamGroup& group = service.groups[r.instance];
+  // Tried slots name endpoints of one generation; after a reload nothing is excluded.
+  if (r.tried_count > 0 && r.generation != group.generation()) r.tried_count = 0;
+  const std::span<const std::uint32_t> tried(r.tried, r.tried_count);
+  const int slot = group.pick(client_address(r.client), engine_.now(), tried, service.balancer_rngs[r.instance]);
   if (slot == kNoBackend) {
-    end_at_balancer(id, Outcome::kNoBackend);
+    // nginx: "no live upstreams" (502) on the first try; after a failed try, the last try's
+    // result is what the client gets (handled by the caller).
+    finish_request(request_id, Outcome::kNoBackend);
     return;
   }
-  r.slot = slot;
-  r.generation = balancer.generation();
-  r.task = fleet_.task_for(r.service, slot);
-  r.sent_at = engine_.now();
-  balancer.on_send(slot, r.sent_at);
-  metrics_.service_sent(r.service, r.task, r.sent_at);
+  const std::uint32_t id = new_attempt(request_id);
+  Attempt& a = attempts_[id];
+  a.slot = slot;
+  a.generation = group.generation();
+  a.sent_at = engine_.now();
+  if (r.tried_count < kMaxTries) r.tried[r.tried_count++] = static_cast<std::uint32_t>(slot);
+  r.generation = group.generation();
+  ++r.tries;
+  group.on_send(slot, a.sent_at);
   const sim::SimTime delay = overhead_ + half_rtt_;
   if (delay > 0) {
-    schedule(delay, kReachTask, id);
+    schedule(delay, kArrive, id);
   } else {
-    reach_task(id);
+    arrive(id);
   }
 }
 
-void RequestFlow::reach_task(std::uint32_t id) {
-  switch (fleet_.tasks()[requests_[id].task].station.admit(id)) {
-    case TaskStation::Admission::kStarted: start_service(id); break;
-    case TaskStation::Admission::kQueued: break;
+void RequestFlow::arrive(std::uint32_t id) {
+  Attempt& a = attempts_[id];
+  const Request& r = requests_[a.request];
+  const Endpoint endpoint = catalog_[r.service].groups[r.instance].endpoint(static_cast<std::size_t>(a.slot));
+  const Resolution where = cluster_.resolve(endpoint);
+  switch (where.kind) {
+    case Resolution::Kind::kUnreachable:
+      // SYNs go unanswered until the connect timeout (counted from the connect's start).
+      schedule(connect_timeout_, kConnectTimeout, id);
+      return;
+    case Resolution::Kind::kRefused:
+      a.outcome = Outcome::kRefused;  // the RST comes back after half a round trip
+      schedule(half_rtt_, kFailBack, id);
+      return;
+    case Resolution::Kind::kTask: break;
+  }
+  Task& task = cluster_.tasks()[where.task];
+  if (task.service != r.service) {
+    // A port reused by another service's task: it answers (404 or worse), so for the balancer
+    // the try succeeded; the client got a wrong answer.
+    metrics_.misrouted(r.service, task.service, engine_.now());
+    a.outcome = Outcome::kMisrouted;
+    schedule(half_rtt_, kFailBack, id);
+    return;
+  }
+  a.task = where.task;
+  metrics_.service_sent(r.service, where.task, engine_.now());
+  // The connection is up: the read timeout runs from here.
+  deadlines_.push({engine_.now() + read_timeout_, id, a.serial});
+  if (!deadline_event_pending_) {
+    deadline_event_pending_ = true;
+    engine_.schedule_in(read_timeout_, *this, std::uint64_t{kReadTimeouts} << 60);
+  }
+  switch (task.station.admit(id)) {
+    case TaskStation::Admission::kStarted:
+      a.at_task = true;
+      start_service(id);
+      break;
+    case TaskStation::Admission::kQueued: a.at_task = true; break;
     case TaskStation::Admission::kRejected: respond(id, Outcome::kRejected); break;
   }
 }
 
 void RequestFlow::start_service(std::uint32_t id) {
-  Request& r = requests_[id];
-  r.holds_worker = true;
-  r.started_at = engine_.now();
-  ServiceState& service = fleet_.services()[r.service];
-  schedule(service.service_time.sample(service.time_rng), kServiceDone, id);
+  Attempt& a = attempts_[id];
+  a.holds_worker = true;
+  a.started_at = engine_.now();
+  Task& task = cluster_.tasks()[a.task];
+  task.in_service.push_back(id);
+  ServiceEntry& service = catalog_[task.service];
+  sim::SimTime work = service.service_time.sample(service.time_rng);
+  if (task.extra_ms > 0) work += sim::from_millis(task.extra_ms);
+  schedule(work, kServiceDone, id);
 }
 
 void RequestFlow::service_done(std::uint32_t id) {
-  Request& r = requests_[id];
-  ServiceState& service = fleet_.services()[r.service];
-  metrics_.worker_busy(r.service, r.started_at, engine_.now());
-  if (service.error_rate > 0 && service.error_rng.bernoulli(service.error_rate)) {
+  Attempt& a = attempts_[id];
+  if (!a.at_task) return;  // the task was killed while it worked
+  Task& task = cluster_.tasks()[a.task];
+  if (task.hung) {
+    task.frozen.push_back(id);  // SIGSTOP: the answer waits for the process to resume
+    return;
+  }
+  metrics_.worker_busy(task.service, a.started_at, engine_.now());
+  ServiceEntry& service = catalog_[task.service];
+  const double error_rate = task.error_rate >= 0 ? task.error_rate : service.error_rate;
+  if (error_rate > 0 && service.error_rng.bernoulli(error_rate)) {
     respond(id, Outcome::kHttp5xx);
     return;
   }
-  r.next_call = 0;
+  a.next_call = 0;
   continue_calls(id);
 }
 
+void RequestFlow::task_resumed(std::uint32_t task_id) {
+  Task& task = cluster_.tasks()[task_id];
+  std::vector<std::uint32_t> frozen;
+  frozen.swap(task.frozen);
+  for (std::uint32_t id : frozen) {
+    if (attempts_[id].live && attempts_[id].task == task_id) service_done(id);
+  }
+}
+
 void RequestFlow::continue_calls(std::uint32_t id) {
-  ServiceState& service = fleet_.services()[requests_[id].service];
-  for (std::size_t i = requests_[id].next_call; i < service.calls.size(); ++i) {
+  const std::uint32_t service_index = cluster_.tasks()[attempts_[id].task].service;
+  ServiceEntry& service = catalog_[service_index];
+  for (std::size_t i = attempts_[id].next_call; i < service.calls.size(); ++i) {
     const ResolvedCall& call = service.calls[i];
     if (call.probability < 1 && !service.call_rng.bernoulli(call.probability)) continue;
-    requests_[id].next_call = static_cast<std::uint16_t>(i + 1);
-    const std::uint32_t child = allocate();  // may move requests_: no references held across
+    attempts_[id].next_call = static_cast<std::uint16_t>(i + 1);
+    const std::uint32_t child = new_request();  // may move requests_: no references held across
     Request& c = requests_[child];
-    c = Request{};
     c.arrival = engine_.now();
     c.parent = id;
+    c.client = requests_[attempts_[id].request].client;
     c.service = call.service;
-    c.client = requests_[id].client;
     // The call leaves from the caller's host through the balancer instance there.
-    c.instance = static_cast<std::uint16_t>(requests_[id].task % instances_);
-    c.live = true;
-    dispatch(child);
+    const Task& caller = cluster_.tasks()[attempts_[id].task];
+    const std::uint32_t origin = caller.host >= 0 ? static_cast<std::uint32_t>(caller.host) : caller.id;
+    c.instance = static_cast<std::uint16_t>(origin % instances_);
+    attempts_[id].child = child;
+    try_once(child);
     return;
   }
   respond(id, Outcome::kOk);
 }
 
-void RequestFlow::respond(std::uint32_t id, Outcome outcome) {
-  Request& r = requests_[id];
-  r.outcome = outcome;
-  if (r.holds_worker) {
-    r.holds_worker = false;
+void RequestFlow::leave_task(std::uint32_t id) {
+  Attempt& a = attempts_[id];
+  if (!a.at_task) return;
+  a.at_task = false;
+  Task& task = cluster_.tasks()[a.task];
+  if (a.holds_worker) {
+    a.holds_worker = false;
+    auto& busy = task.in_service;
+    for (std::size_t i = 0; i < busy.size(); ++i) {
+      if (busy[i] == id) {
+        busy[i] = busy.back();
+        busy.pop_back();
+        break;
+      }
+    }
     std::uint32_t next;
-    if (fleet_.tasks()[r.task].station.release(next)) start_service(next);
+    if (task.station.release(next)) start_service(next);
+  }
+}
+
+void RequestFlow::respond(std::uint32_t id, Outcome outcome) {
+  leave_task(id);
+  Attempt& a = attempts_[id];
+  a.outcome = outcome;
+  if (a.answered) {
+    free_attempt(id);  // the balancer gave up on it already: the answer goes nowhere
+    return;
   }
   if (half_rtt_ > 0) {
     schedule(half_rtt_, kResponse, id);
   } else {
-    response_arrived(id);
+    result_at_balancer(id, outcome);
   }
 }
 
-void RequestFlow::response_arrived(std::uint32_t id) {
-  Request& r = requests_[id];
+bool RequestFlow::counts_as_failure(Outcome outcome) const { return (fail_on_ & bit(outcome)) != 0; }
+bool RequestFlow::retryable(Outcome outcome) const { return (retry_on_ & bit(outcome)) != 0; }
+
+void RequestFlow::result_at_balancer(std::uint32_t id, Outcome outcome) {
+  Attempt& a = attempts_[id];
+  if (a.answered) return;
+  a.answered = true;
+  const std::uint32_t request_id = a.request;
+  Request& r = requests_[request_id];
   const sim::SimTime now = engine_.now();
-  const bool ok = r.outcome == Outcome::kOk;
-  fleet_.services()[r.service].balancers[r.instance]->on_done(r.slot, r.generation, now, now - r.sent_at, ok);
-  metrics_.service_done(r.service, r.sent_at, now, ok);
-  complete(id);
+  UpstreamGroup& group = catalog_[r.service].groups[r.instance];
+  const bool tries_left = r.tries < max_tries_;
+  // nginx: an http_ status listed in proxy_next_upstream counts against the server only while
+  // another try is left; on the last try the response goes to the client as a success.
+  const bool http_status = outcome == Outcome::kHttp5xx || outcome == Outcome::kRejected;
+  const bool failure = counts_as_failure(outcome) && (!http_status || tries_left);
+  group.on_result(a.slot, a.generation, now, now - a.sent_at, failure, http_status || outcome == Outcome::kTimeout ||
+                                                                           outcome == Outcome::kRefused || outcome == Outcome::kReset);
+  if (a.task != kNone) metrics_.service_done(r.service, a.sent_at, now, outcome == Outcome::kOk);
+  // An attempt still at its task (a read timeout) is freed when the task answers.
+  if (!a.at_task && a.child == kNone) free_attempt(id);
+  if (outcome != Outcome::kOk && retryable(outcome) && tries_left &&
+      (!budget_ || budget_->try_withdraw(now))) {
+    metrics_.retry(now);
+    try_once(request_id);
+    return;
+  }
+  finish_request(request_id, outcome);
 }
 
-void RequestFlow::end_at_balancer(std::uint32_t id, Outcome outcome) {
-  requests_[id].outcome = outcome;
-  complete(id);
-}
-
-void RequestFlow::complete(std::uint32_t id) {
-  const Request r = requests_[id];
-  release(id);
-  if (r.parent == kNone) {
-    metrics_.client_done(r.arrival, engine_.now(), r.outcome);
+void RequestFlow::finish_request(std::uint32_t request_id, Outcome outcome) {
+  Request& r = requests_[request_id];
+  // After failed tries, "no live upstreams" means every server was tried: the client gets the
+  // last try's error, as nginx returns the last upstream's result.
+  const std::uint32_t parent = r.parent;
+  const sim::SimTime arrival = r.arrival;
+  r.live = false;
+  free_requests_.push_back(request_id);
+  if (parent == kNone) {
+    metrics_.client_done(arrival, engine_.now(), outcome);
     return;
   }
   // A call returned to the worker that made it: go on with the next call, or fail fast.
-  if (r.outcome == Outcome::kOk) {
-    continue_calls(r.parent);
+  Attempt& caller = attempts_[parent];
+  caller.child = kNone;
+  if (!caller.at_task) {
+    // The caller's task was killed while it waited: nobody to resume.
+    if (caller.answered) free_attempt(parent);
+    return;
+  }
+  if (outcome == Outcome::kOk) {
+    continue_calls(parent);
   } else {
-    respond(r.parent, Outcome::kHttp5xx);
+    respond(parent, Outcome::kHttp5xx);
+  }
+}
+
+void RequestFlow::expire_read_timeouts() {
+  const sim::SimTime now = engine_.now();
+  while (!deadlines_.empty()) {
+    const Deadline d = deadlines_.front();
+    const Attempt& a = attempts_[d.attempt];
+    const bool stale = a.serial != d.serial || !a.live || a.answered;
+    if (!stale && d.at > now) break;
+    deadlines_.pop();
+    if (!stale) result_at_balancer(d.attempt, Outcome::kTimeout);
+  }
+  if (!deadlines_.empty()) {
+    deadline_event_pending_ = true;
+    engine_.schedule_at(deadlines_.front().at, *this, std::uint64_t{kReadTimeouts} << 60);
+  }
+}
+
+void RequestFlow::task_killed(std::uint32_t task_id) {
+  Task& task = cluster_.tasks()[task_id];
+  scratch_.clear();
+  task.station.take_waiting(scratch_);
+  for (std::uint32_t id : task.in_service) scratch_.push_back(id);
+  task.in_service.clear();
+  task.frozen.clear();
+  task.station.clear();
+  for (std::uint32_t id : scratch_) {
+    Attempt& a = attempts_[id];
+    a.at_task = false;
+    a.holds_worker = false;
+    if (a.answered) {
+      if (a.child == kNone) free_attempt(id);
+      continue;
+    }
+    // The connection is reset: the balancer learns it half a round trip later.
+    a.outcome = Outcome::kReset;
+    schedule(half_rtt_, kFailBack, id);
   }
 }
 

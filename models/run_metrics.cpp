@@ -9,21 +9,24 @@ namespace {
 std::size_t step_count(const scenario::Scenario& s) {
   return static_cast<std::size_t>(std::ceil(s.duration_s / s.step_s - 1e-9));
 }
+// Events beyond this many are counted, not kept: a churning fleet must not grow memory without end.
+constexpr std::size_t kMaxEvents = 10'000;
 }  // namespace
 
-RunMetrics::RunMetrics(const scenario::Scenario& scenario, const Fleet& fleet)
+RunMetrics::RunMetrics(const scenario::Scenario& scenario)
     : scenario_(scenario),
-      fleet_(fleet),
       window_start_(sim::from_seconds(scenario.warmup_s)),
       window_end_(sim::from_seconds(scenario.duration_s)),
       series_(0, sim::from_seconds(scenario.step_s), step_count(scenario)) {
   sent_counter_ = series_.add_counter("sent");
   ok_counter_ = series_.add_counter("ok");
   failed_counter_ = series_.add_counter("failed");
-  services_.resize(fleet.services().size());
+  retry_counter_ = series_.add_counter("retries");
+  services_.resize(scenario.services.size());
   for (std::size_t i = 0; i < services_.size(); ++i) {
-    services_[i].per_task.assign(fleet.services()[i].task_count, 0);
-    services_[i].tasks_gauge = series_.add_gauge(fleet.services()[i].name);
+    services_[i].name = scenario.services[i].name;
+    services_[i].workers = scenario.services[i].task.workers;
+    services_[i].tasks_gauge = series_.add_gauge(scenario.services[i].name);
   }
 }
 
@@ -44,10 +47,16 @@ void RunMetrics::client_done(sim::SimTime arrival, sim::SimTime now, Outcome out
 }
 
 void RunMetrics::service_sent(std::uint32_t service, std::uint32_t task, sim::SimTime now) {
-  if (!in_window(now)) return;
   auto& s = services_[service];
+  ++s.all_requests;
+  if (!in_window(now)) return;
   ++s.requests;
-  ++s.per_task[task - fleet_.services()[service].first_task];
+  if (task >= per_task_.size()) {
+    per_task_.resize(task + 1, 0);
+    task_service_.resize(task + 1, UINT32_MAX);
+  }
+  ++per_task_[task];
+  task_service_[task] = service;
 }
 
 void RunMetrics::service_done(std::uint32_t service, sim::SimTime sent_at, sim::SimTime now, bool ok) {
@@ -59,25 +68,73 @@ void RunMetrics::service_done(std::uint32_t service, sim::SimTime sent_at, sim::
   }
 }
 
+void RunMetrics::misrouted(std::uint32_t service, std::uint32_t /*other*/, sim::SimTime now) {
+  if (in_window(now)) ++services_[service].misrouted_in;
+}
+
+void RunMetrics::retry(sim::SimTime now) {
+  series_.count(now, retry_counter_);
+  if (in_window(now)) ++retries_;
+}
+
 void RunMetrics::worker_busy(std::uint32_t service, sim::SimTime start, sim::SimTime end) {
+  auto& s = services_[service];
+  s.all_busy_ns += static_cast<double>(end - start);
   const sim::SimTime from = std::max(start, window_start_);
   const sim::SimTime to = std::min(end, window_end_);
-  if (to > from) services_[service].busy_worker_ns += static_cast<double>(to - from);
+  if (to > from) s.busy_worker_ns += static_cast<double>(to - from);
 }
 
 void RunMetrics::set_running_tasks(std::uint32_t service, sim::SimTime now, double running) {
-  services_[service].running_tasks.set(now, running);
-  series_.set_gauge(now, services_[service].tasks_gauge, running);
+  auto& s = services_[service];
+  s.all_running_ns += s.running_now * static_cast<double>(now - s.running_since);
+  s.running_now = running;
+  s.running_since = now;
+  s.running_tasks.set(now, running);
+  series_.set_gauge(now, s.tasks_gauge, running);
+}
+
+double RunMetrics::running_task_ns(std::uint32_t service, sim::SimTime now) const {
+  const auto& s = services_[service];
+  return s.all_running_ns + s.running_now * static_cast<double>(now - s.running_since);
+}
+
+void RunMetrics::billed_tasks(std::uint32_t service, sim::SimTime now, double delta) {
+  services_[service].billed.add(now, delta);
+}
+
+void RunMetrics::set_pending_tasks(std::uint32_t service, sim::SimTime now, double pending) {
+  services_[service].pending.set(now, pending);
+}
+
+double RunMetrics::billed_task_seconds(std::uint32_t service) const {
+  return services_[service].billed.mean() * sim::to_seconds(window_end_ - window_start_);
+}
+
+void RunMetrics::event(sim::SimTime t, std::string kind, std::string detail) {
+  if (events_.size() < kMaxEvents) {
+    events_.push_back({sim::to_seconds(t), std::move(kind), std::move(detail)});
+  } else if (events_.size() == kMaxEvents) {
+    events_.push_back({sim::to_seconds(t), "events_truncated", "more events than " + std::to_string(kMaxEvents) + "; the rest are not listed"});
+  }
 }
 
 void RunMetrics::open_window() {
   in_system_.open_window(window_start_);
-  for (auto& s : services_) s.running_tasks.open_window(window_start_);
+  for (auto& s : services_) {
+    s.running_tasks.open_window(window_start_);
+    s.billed.open_window(window_start_);
+    s.pending.open_window(window_start_);
+  }
 }
 
 void RunMetrics::close_window() {
   in_system_.close_window(window_end_);
-  for (auto& s : services_) s.running_tasks.close_window(window_end_);
+  for (auto& s : services_) {
+    s.running_tasks.close_window(window_end_);
+    s.billed.close_window(window_end_);
+    s.pending.close_window(window_end_);
+  }
 }
 
 results::Results RunMetrics::finish(sim::SimTime end_of_run, const std::vector<sim::SimTime>& unfinished_arrivals) {
@@ -94,15 +151,12 @@ results::Results RunMetrics::finish(sim::SimTime end_of_run, const std::vector<s
   r.window_start_s = sim::to_seconds(window_start_);
   r.window_end_s = sim::to_seconds(window_end_);
   r.sent = sent_;
+  r.retries = retries_;
   r.ok = outcomes_[static_cast<std::size_t>(Outcome::kOk)];
   r.failed = r.sent >= r.ok ? r.sent - r.ok : 0;
   for (int i = 0; i < kOutcomeCount; ++i) {
-    const auto o = static_cast<Outcome>(i);
-    // ok and the failure kinds this build can produce are always listed, so runs compare.
-    if (outcomes_[i] > 0 || o == Outcome::kOk || o == Outcome::kHttp5xx || o == Outcome::kRejected ||
-        o == Outcome::kNoBackend || o == Outcome::kUnfinished) {
-      r.by_outcome[std::string(outcome_name(o))] = outcomes_[i];
-    }
+    // Every outcome is listed, zero or not, so that runs compare key by key.
+    r.by_outcome[std::string(outcome_name(static_cast<Outcome>(i)))] = outcomes_[i];
   }
   const double window_s = sim::to_seconds(window_end_ - window_start_);
   r.availability = r.sent ? static_cast<double>(r.ok) / static_cast<double>(r.sent) : 1.0;
@@ -113,18 +167,24 @@ results::Results RunMetrics::finish(sim::SimTime end_of_run, const std::vector<s
 
   for (std::size_t i = 0; i < services_.size(); ++i) {
     const auto& s = services_[i];
-    const auto& state = fleet_.services()[i];
     results::ServiceResult out;
     out.requests = s.requests;
     out.failed = s.failed;
+    out.misrouted = s.misrouted_in;
     out.latency = results::LatencySummary::of(s.latency);
     out.tasks_min = s.running_tasks.min();
     out.tasks_max = s.running_tasks.max();
     out.tasks_mean = s.running_tasks.mean();
-    const double capacity_ns = s.running_tasks.mean() * state.workers_per_task * window_s * 1e9;
+    out.pending_mean = s.pending.mean();
+    out.pending_max = s.pending.max();
+    // CPU: the share of worker time spent computing (docs/models.md: a task's workers saturate
+    // its vCPU exactly when all of them compute).
+    const double capacity_ns = s.running_tasks.mean() * s.workers * window_s * 1e9;
     out.cpu_utilization = capacity_ns > 0 ? s.busy_worker_ns / capacity_ns : 0;
-    out.per_task_requests = s.per_task;
-    r.services[state.name] = std::move(out);
+    for (std::size_t t = 0; t < per_task_.size(); ++t) {
+      if (task_service_[t] == i) out.per_task_requests.push_back(per_task_[t]);
+    }
+    r.services[s.name] = std::move(out);
   }
 
   auto& ts = r.timeseries;
@@ -132,18 +192,17 @@ results::Results RunMetrics::finish(sim::SimTime end_of_run, const std::vector<s
   const double step_s = sim::to_seconds(series_.step());
   for (std::size_t k = 0; k < series_.steps(); ++k) {
     const double start = step_s * static_cast<double>(k);
-    // The last step may be cut short by the end of the run.
-    const double span = std::min(step_s, scenario_.duration_s - start);
+    const double span = std::min(step_s, scenario_.duration_s - start);  // the last step may be short
     ts.t.push_back(start);
     ts.rps.push_back(static_cast<double>(series_.counter(sent_counter_)[k]) / span);
     ts.ok_rps.push_back(static_cast<double>(series_.counter(ok_counter_)[k]) / span);
     ts.errors.push_back(static_cast<double>(series_.counter(failed_counter_)[k]) / span);
+    ts.retries.push_back(static_cast<double>(series_.counter(retry_counter_)[k]) / span);
     ts.p50_ms.push_back(sim::to_millis(series_.p50()[k]));
     ts.p99_ms.push_back(sim::to_millis(series_.p99()[k]));
   }
-  for (std::size_t i = 0; i < services_.size(); ++i) {
-    ts.tasks[fleet_.services()[i].name] = series_.gauge(services_[i].tasks_gauge);
-  }
+  for (const auto& s : services_) ts.tasks[s.name] = series_.gauge(s.tasks_gauge);
+  r.events = events_;
 
   const auto& slo = scenario_.slo;
   auto check = [&](std::string name, double target, double actual, bool pass) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "sim/ring_queue.h"
 
@@ -36,6 +37,15 @@ class TaskStation {
     }
     --busy_;
     return false;
+  }
+  // Moves every waiting request to `out` (a killed task: their connections are reset).
+  void take_waiting(std::vector<std::uint32_t>& out) {
+    while (!waiting_.empty()) out.push_back(waiting_.pop());
+  }
+  // Empties the station: no worker busy, nothing waiting.
+  void clear() {
+    while (!waiting_.empty()) waiting_.pop();
+    busy_ = 0;
   }
   std::uint32_t busy() const { return busy_; }
   std::size_t waiting() const { return waiting_.size(); }

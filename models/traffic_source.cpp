@@ -4,7 +4,7 @@
 
 namespace fleetsim::models {
 
-TrafficSource::TrafficSource(sim::Engine& engine, RequestFlow& flow, const Fleet& fleet, const scenario::Scenario& s)
+TrafficSource::TrafficSource(sim::Engine& engine, RequestFlow& flow, const ServiceCatalog& catalog, const scenario::Scenario& s)
     : engine_(engine),
       flow_(flow),
       schedule_(s.traffic.profile, s.traffic.arrivals),
@@ -17,7 +17,7 @@ TrafficSource::TrafficSource(sim::Engine& engine, RequestFlow& flow, const Fleet
   for (const auto& route : s.traffic.routes) {
     total += route.weight;
     cumulative_weight_.push_back(total);
-    route_service_.push_back(fleet.service_index(route.service));
+    route_service_.push_back(catalog.index_of(route.service));
   }
 }
 

@@ -7,13 +7,14 @@
 
 #include "models/arrival_schedule.h"
 #include "models/request_flow.h"
+#include "models/service_catalog.h"
 #include "sim/engine.h"
 
 namespace fleetsim::models {
 
 class TrafficSource final : public sim::EventHandler {
  public:
-  TrafficSource(sim::Engine& engine, RequestFlow& flow, const Fleet& fleet, const scenario::Scenario& scenario);
+  TrafficSource(sim::Engine& engine, RequestFlow& flow, const ServiceCatalog& catalog, const scenario::Scenario& scenario);
   // Schedules the first arrival.
   void start();
   void on_event(std::uint64_t tag) override;

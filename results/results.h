@@ -19,8 +19,10 @@ struct LatencySummary {  // milliseconds, successful requests, client view
 struct ServiceResult {
   std::uint64_t requests = 0;         // requests that reached the service (client and downstream)
   std::uint64_t failed = 0;
+  std::uint64_t misrouted = 0;        // tries for it answered by another service's task
   LatencySummary latency;             // from the balancer's pick to the response, ok only
-  double tasks_min = 0, tasks_max = 0, tasks_mean = 0;
+  double tasks_min = 0, tasks_max = 0, tasks_mean = 0;  // running (ready) tasks
+  double pending_mean = 0, pending_max = 0;             // tasks that fit on no host
   double cpu_utilization = 0;         // mean share of worker time spent computing
   std::vector<std::uint64_t> per_task_requests;  // by task index
 };
@@ -44,6 +46,7 @@ struct Series {
   std::vector<double> rps;      // client requests sent per second
   std::vector<double> ok_rps;   // successful completions per second
   std::vector<double> errors;   // failed completions per second
+  std::vector<double> retries;  // retries per second
   std::vector<double> p50_ms;   // of completions in the step
   std::vector<double> p99_ms;
   std::map<std::string, std::vector<double>> tasks;  // running tasks per service
@@ -67,6 +70,12 @@ struct Results {
   std::map<std::string, ServiceResult> services;
   Series timeseries;
   std::vector<Event> events;
+  struct Cost {
+    bool present = false;
+    double period_usd = 0;    // over the measurement window
+    double monthly_usd = 0;   // projected to a month
+    std::map<std::string, double> breakdown;  // item -> monthly usd
+  } cost;
   std::vector<SloCheck> slo_checks;
   bool slo_pass = true;
   std::vector<std::string> warnings;

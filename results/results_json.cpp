@@ -89,8 +89,10 @@ std::string to_json_text(const Results& r) {
   for (const auto& [name, s] : r.services) {
     services[name] = {{"requests", s.requests},
                       {"failed", s.failed},
+                      {"misrouted", s.misrouted},
                       {"latency_ms", latency_json(s.latency)},
-                      {"tasks", {{"min", tidy(s.tasks_min)}, {"max", tidy(s.tasks_max)}, {"mean", tidy(s.tasks_mean)}}},
+                      {"tasks", {{"min", tidy(s.tasks_min)}, {"max", tidy(s.tasks_max)}, {"mean", tidy(s.tasks_mean)},
+                                 {"pending_mean", tidy(s.pending_mean)}, {"pending_max", tidy(s.pending_max)}}},
                       {"cpu_utilization", tidy(s.cpu_utilization)},
                       {"per_task_requests", s.per_task_requests}};
   }
@@ -99,11 +101,19 @@ std::string to_json_text(const Results& r) {
   for (const auto& [name, v] : r.timeseries.tasks) tasks[name] = doubles(v);
   j["timeseries"] = {{"step_s", tidy(r.timeseries.step_s)}, {"t", doubles(r.timeseries.t)},
                      {"rps", doubles(r.timeseries.rps)},    {"ok_rps", doubles(r.timeseries.ok_rps)},
-                     {"errors", doubles(r.timeseries.errors)}, {"p50_ms", doubles(r.timeseries.p50_ms)},
+                     {"errors", doubles(r.timeseries.errors)}, {"retries", doubles(r.timeseries.retries)},
+                     {"p50_ms", doubles(r.timeseries.p50_ms)},
                      {"p99_ms", doubles(r.timeseries.p99_ms)}, {"tasks", tasks}};
   ordered_json events = ordered_json::array();
   for (const auto& e : r.events) events.push_back({{"t", tidy(e.t)}, {"kind", e.kind}, {"detail", e.detail}});
   j["events"] = events;
+  if (r.cost.present) {
+    ordered_json breakdown = ordered_json::object();
+    for (const auto& [item, usd] : r.cost.breakdown) breakdown[item] = std::round(usd * 100) / 100;
+    j["cost"] = {{"period_usd", std::round(r.cost.period_usd * 10000) / 10000},
+                 {"monthly_usd", std::round(r.cost.monthly_usd * 100) / 100},
+                 {"breakdown", breakdown}};
+  }
   ordered_json checks = ordered_json::array();
   for (const auto& c : r.slo_checks) {
     checks.push_back({{"name", c.name}, {"target", tidy(c.target)}, {"actual", tidy(c.actual)}, {"pass", c.pass}});

@@ -7,6 +7,9 @@
 #include <set>
 #include <sstream>
 
+#include "scenario/autoscaling_parse.h"
+#include "scenario/cost_parse.h"
+#include "scenario/health_parse.h"
 #include "scenario/json_reader.h"
 #include "scenario/override_apply.h"
 #include "scenario/sha256.h"
@@ -161,9 +164,11 @@ Balancer parse_balancer(const json& value, const std::string& file, std::vector<
   b.ring_points = static_cast<std::uint32_t>(r.integer("ring_points", b.ring_points, 1, 10'000));
   b.connect_timeout_s = r.number("connect_timeout_s", b.connect_timeout_s, Range::kPositive, 3600);
   b.read_timeout_s = r.number("read_timeout_s", b.read_timeout_s, Range::kPositive, 3600);
-  for (const char* key : {"max_fails", "fail_timeout_s", "health_check", "retries", "outlier_detection"}) {
-    r.unmodelled(key, notes);
-  }
+  b.passive = parse_passive(r);
+  if (const json* hc = r.object("health_check")) b.health_check = parse_active(*hc, "balancer.health_check", file);
+  if (const json* od = r.object("outlier_detection")) b.outlier = parse_outlier(*od, "balancer.outlier_detection", file);
+  if (const json* rt = r.object("retries")) b.retries = parse_retries(*rt, "balancer.retries", file);
+  (void)notes;
   r.finish();
   return b;
 }
@@ -218,7 +223,7 @@ Service parse_service(const json& value, const std::string& path, const std::str
                 : placement == "distinct_instance" ? Service::Placement::kDistinctInstance
                 : placement == "random"            ? Service::Placement::kRandom
                                                    : Service::Placement::kSpread;
-  r.unmodelled("autoscaling", notes);
+  if (const json* a = r.object("autoscaling")) s.autoscaling = parse_autoscaling(*a, r.path_of("autoscaling"), file);
   r.unmodelled("deployment", notes);
   r.unmodelled("health_check", notes);
   r.finish();
@@ -427,7 +432,11 @@ Scenario parse_document(const json& doc, const std::string& file) {
   if (const json* hosts = r.object("hosts")) s.hosts = parse_hosts(*hosts, file);
   if (const json* discovery = r.object("discovery")) s.discovery = parse_discovery(*discovery, file);
   if (const json* faults = r.array("faults")) s.faults = parse_faults(*faults, file, s.duration_s);
-  for (const char* key : {"regions", "failover", "cost"}) r.unmodelled(key, s.unmodelled);
+  if (const json* cost = r.object("cost")) {
+    s.cost = parse_cost(*cost, file);
+    if (s.hosts.given) check_instance_type(s.cost->prices, s.hosts.instance_type, file, "hosts.instance_type");
+  }
+  for (const char* key : {"regions", "failover"}) r.unmodelled(key, s.unmodelled);
   r.finish();
   check_references(s);
   s.canonical_json = doc.dump();

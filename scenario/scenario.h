@@ -4,8 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "scenario/autoscaling_spec.h"
+#include "scenario/cost_spec.h"
+#include "scenario/health_spec.h"
 
 namespace fleetsim::scenario {
 
@@ -55,6 +60,10 @@ struct Balancer {
   std::uint32_t ring_points = 160;        // consistent_hash: ring points per unit of weight
   double connect_timeout_s = 60;          // nginx proxy_connect_timeout (default 60 s)
   double read_timeout_s = 60;             // nginx proxy_read_timeout: the response's deadline
+  PassiveHealthSpec passive;              // max_fails, fail_timeout_s (nginx)
+  ActiveHealthSpec health_check;          // active checks (HAProxy, ALB)
+  OutlierSpec outlier;                    // outlier_detection (Envoy)
+  RetrySpec retries;                      // retries (nginx proxy_next_upstream)
 };
 
 struct Task {
@@ -131,6 +140,7 @@ struct Service {
   std::vector<Call> calls;      // made in order, after the task's own work, holding the worker
   enum class Placement { kSpread, kBinpack, kDistinctInstance, kRandom };
   Placement placement = Placement::kSpread;  // ECS placement strategy on hosts
+  std::optional<AutoscalingSpec> autoscaling;
 };
 
 struct Slo {
@@ -155,6 +165,7 @@ struct Scenario {
   Hosts hosts;
   Discovery discovery;
   std::vector<Fault> faults;   // in time order
+  std::optional<CostSpec> cost;
   Slo slo;
   // Keys recognised from the design but not modelled by this build: each is named in a
   // warning on stderr and in results, never silently honoured.

@@ -5,11 +5,7 @@
 #include <cstdlib>
 #include <new>
 
-#include "models/fleet.h"
-#include "models/request_flow.h"
-#include "models/run_metrics.h"
-#include "models/traffic_source.h"
-#include "sim/engine.h"
+#include "models/simulation.h"
 #include "test_support.h"
 
 namespace {
@@ -37,18 +33,13 @@ TEST_CASE("after warm-up a run allocates nothing per event", "[engine][allocatio
     doc["services"][0]["calls"] = {{{"service", "db"}, {"probability", 0.5}}};
     doc["services"][1] = {{"name", "db"}, {"replicas", 3}, {"service_time_ms", {{"dist", "exponential"}, {"mean_ms", 0.5}}}};
     const scenario::Scenario s = testing::scenario_from(doc);
-    sim::Engine engine;
-    models::Fleet fleet(s);
-    models::RunMetrics metrics(s, fleet);
-    models::RequestFlow flow(engine, fleet, metrics, s);
-    models::TrafficSource traffic(engine, flow, fleet, s);
-    traffic.start();
-    engine.run_until(sim::from_seconds(10));  // warm-up: pools and queues reach their size
+    models::Simulation simulation(s);
+    simulation.run_until(sim::from_seconds(10));  // warm-up: pools and queues reach their size
     const std::uint64_t before = g_allocations.load();
-    const std::uint64_t events_before = engine.events_processed();
-    engine.run_until(sim::from_seconds(20));
+    const std::uint64_t events_before = simulation.events_processed();
+    simulation.run_until(sim::from_seconds(20));
     const std::uint64_t allocations = g_allocations.load() - before;
-    const std::uint64_t events = engine.events_processed() - events_before;
+    const std::uint64_t events = simulation.events_processed() - events_before;
     INFO(algorithm << ": " << allocations << " allocations in " << events << " events");
     CHECK(events > 100'000);
     // A rare growth (a new longest queue or slowest latency) may still allocate; per event, never.

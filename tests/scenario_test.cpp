@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "models/fleet.h"
+#include "models/service_catalog.h"
 #include "scenario/parse.h"
 
 using fleetsim::scenario::InputError;

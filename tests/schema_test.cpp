@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "models/fleet.h"
+#include "models/service_catalog.h"
 #include "scenario/parse.h"
 
 using nlohmann::json;
