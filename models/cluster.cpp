@@ -19,7 +19,9 @@ Cluster::Cluster(sim::Engine& engine, const scenario::Scenario& s, ClusterObserv
       desired_(s.services.size(), 0),
       running_(s.services.size(), 0),
       pending_(s.services.size(), 0),
-      created_(s.services.size(), 0) {
+      created_(s.services.size(), 0),
+      target_version_(s.services.size(), 0),
+      versions_(service_versions(s)) {
   if (s.hosts.given) {
     for (std::uint32_t i = 0; i < s.hosts.count; ++i) {
       hosts_.push_back(Host{static_cast<std::uint32_t>(i % s.hosts.zones.size()), s.hosts.vcpu, s.hosts.memory_gb, true,
@@ -70,6 +72,7 @@ std::uint32_t Cluster::create_task(std::uint32_t service) {
   const auto& weights = scenario_.services[service].weights;
   task.weight = weights.empty() ? 1.0 : weights[created_[service] % weights.size()];
   ++created_[service];
+  task.version = target_version_[service];
   tasks_.push_back(std::move(task));
   ++pending_[service];
   return tasks_.back().id;
@@ -212,7 +215,7 @@ void Cluster::reconcile(std::uint32_t service) {
   // Pending tasks first (oldest first), then new ones up to the desired count.
   for (Task& task : tasks_) {
     if (task.service == service && task.state == TaskState::kPending && place(task)) {
-      schedule(sim::from_seconds(scenario_.services[service].task.startup_s), kReady, task.id);
+      schedule(startup_of(task), kReady, task.id);
     }
   }
   std::uint32_t have = active(service);
@@ -220,7 +223,7 @@ void Cluster::reconcile(std::uint32_t service) {
     const std::uint32_t id = create_task(service);
     ++have;
     if (place(tasks_[id])) {
-      schedule(sim::from_seconds(scenario_.services[service].task.startup_s), kReady, id);
+      schedule(startup_of(tasks_[id]), kReady, id);
     } else {
       observer_.note("task_pending", scenario_.services[service].name + " task " + std::to_string(id) +
                                          " fits on no host; it stays pending");
@@ -256,6 +259,27 @@ void Cluster::set_desired(std::uint32_t service, std::uint32_t desired, const st
       }
       --have;
     }
+  }
+}
+
+std::uint32_t Cluster::start_task(std::uint32_t service, bool serving) {
+  const std::uint32_t id = create_task(service);
+  tasks_[id].serving = serving;
+  if (place(tasks_[id])) {
+    schedule(startup_of(tasks_[id]), kReady, id);
+  } else {
+    observer_.note("task_pending", scenario_.services[service].name + " task " + std::to_string(id) +
+                                       " fits on no host; it stays pending");
+  }
+  return id;
+}
+
+void Cluster::drain_task(std::uint32_t task) {
+  Task& t = tasks_[task];
+  if (t.state == TaskState::kRunning) {
+    drain(t, sim::from_seconds(scenario_.services[t.service].task.deregistration_delay_s));
+  } else if (t.state != TaskState::kStopped && t.state != TaskState::kDraining) {
+    stop(t, false);
   }
 }
 

@@ -15,6 +15,7 @@
 
 #include "models/port_allocator.h"
 #include "models/task_station.h"
+#include "models/versions.h"
 #include "scenario/scenario.h"
 #include "sim/engine.h"
 #include "sim/rng.h"
@@ -38,6 +39,8 @@ struct Task {
   Endpoint endpoint;
   std::uint32_t zone = 0;
   double weight = 1;           // balancer weight (the service's weights, by creation order)
+  std::uint32_t version = 0;   // index into the service's versions (models/versions.h)
+  bool serving = true;         // registered for traffic (blue-green holds green tasks back)
   TaskStation station{1, -1};
   bool hung = false;           // accepts connections, never answers (SIGSTOP)
   double extra_ms = 0;         // slow_task: added to every service time
@@ -84,6 +87,14 @@ class Cluster final : public sim::EventHandler {
   std::uint32_t running(std::uint32_t service) const { return running_[service]; }
 
   void kill_task(std::uint32_t task, const std::string& reason);
+  // Deployments: new tasks get `version` from now on (also replacements).
+  void set_target_version(std::uint32_t service, std::uint32_t version) { target_version_[service] = version; }
+  std::uint32_t target_version(std::uint32_t service) const { return target_version_[service]; }
+  // Starts one task of the service's target version now (beyond desired: a surge); its id.
+  std::uint32_t start_task(std::uint32_t service, bool serving);
+  // Deregisters a task now and stops it after the service's deregistration delay (or `delay`).
+  void drain_task(std::uint32_t task);
+  void stop_task_now(std::uint32_t task) { stop(tasks_[task], false); }
   // Gone: its tasks die, its address stops answering. restore_host brings it back empty.
   void kill_host(std::uint32_t host, const std::string& reason);
   void restore_host(std::uint32_t host);
@@ -121,6 +132,9 @@ class Cluster final : public sim::EventHandler {
   enum Tag : std::uint64_t { kReady = 1, kStop = 2, kReconcile = 3 };
 
   std::uint32_t create_task(std::uint32_t service);
+  sim::SimTime startup_of(const Task& task) const {
+    return sim::from_seconds(versions_.versions[task.service][task.version].startup_s);
+  }
   // Finds a host for a pending task; false when none fits (it stays pending).
   bool place(Task& task);
   void make_ready(Task& task);
@@ -143,6 +157,8 @@ class Cluster final : public sim::EventHandler {
   std::vector<std::uint32_t> running_;
   std::vector<std::uint32_t> pending_;
   std::vector<std::uint32_t> created_;  // tasks ever created per service
+  std::vector<std::uint32_t> target_version_;
+  ServiceVersions versions_;
   std::vector<std::uint32_t> fargate_task_of_address_;  // address - host count -> task
   std::uint32_t next_fargate_zone_ = 0;
   // Host-seconds bookkeeping for cost.

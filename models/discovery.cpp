@@ -12,21 +12,22 @@ Discovery::Discovery(sim::Engine& engine, const scenario::Scenario& s, const Clu
 Discovery::Snapshot Discovery::snapshot(bool probe) const {
   Snapshot out(catalog_.services().size());
   for (const Task& task : cluster_.tasks()) {
-    if (task.state != TaskState::kRunning) continue;
-    if (probe && task.hung) continue;  // the script's health probe got no answer
+    if (task.state != TaskState::kRunning || !task.serving) continue;
+    // The script's health probe gets no answer from a hung task, a failing one from a bad version.
+    if (probe && (task.hung || !catalog_[task.service].versions[task.version].healthy)) continue;
     out[task.service].push_back({task.endpoint, task.weight});
   }
   return out;
 }
 
-void Discovery::apply(std::uint32_t instance, const Snapshot& snap) {
+void Discovery::apply(std::uint32_t instance, const Snapshot& snap, bool initial) {
   for (std::uint32_t s = 0; s < snap.size(); ++s) {
     UpstreamGroup& group = catalog_[s].groups[instance];
     bool same = group.size() == snap[s].size();
     for (std::size_t i = 0; same && i < snap[s].size(); ++i) same = group.endpoint(i) == snap[s][i].endpoint;
     if (same) continue;
     const std::size_t before = group.size();
-    group.set_members(snap[s]);
+    group.set_members(snap[s], initial);
     if (engine_.now() > 0 && instance == 0) {
       metrics_.event(engine_.now(), "discovery",
                      catalog_[s].name + ": " + std::to_string(before) + " -> " + std::to_string(snap[s].size()) +
@@ -37,7 +38,7 @@ void Discovery::apply(std::uint32_t instance, const Snapshot& snap) {
 
 void Discovery::start() {
   const Snapshot initial = snapshot(false);
-  for (std::uint32_t i = 0; i < scenario_.balancer.instances; ++i) apply(i, initial);
+  for (std::uint32_t i = 0; i < scenario_.balancer.instances; ++i) apply(i, initial, true);
   if (scenario_.discovery.mode != Mode::kPoll) return;
   const auto& d = scenario_.discovery;
   const std::uint32_t n = scenario_.balancer.instances;

@@ -36,7 +36,7 @@ class Discovery final : public sim::EventHandler {
   enum Tag : std::uint64_t { kList = 1, kApply = 2, kRegistryApply = 3 };
 
   Snapshot snapshot(bool probe) const;
-  void apply(std::uint32_t instance, const Snapshot& snapshot);
+  void apply(std::uint32_t instance, const Snapshot& snapshot, bool initial = false);
 
   sim::Engine& engine_;
   const scenario::Scenario& scenario_;

@@ -16,8 +16,9 @@ std::string list_ids(const std::vector<std::uint32_t>& ids) {
 }  // namespace
 
 FaultInjector::FaultInjector(sim::Engine& engine, const scenario::Scenario& s, Cluster& cluster, Discovery& discovery,
-                             RequestFlow& flow, RunMetrics& metrics)
-    : engine_(engine), scenario_(s), cluster_(cluster), discovery_(discovery), flow_(flow), metrics_(metrics),
+                             RequestFlow& flow, DeploymentController& deployments, RunMetrics& metrics)
+    : engine_(engine), scenario_(s), cluster_(cluster), discovery_(discovery), flow_(flow), deployments_(deployments),
+      metrics_(metrics),
       rng_(sim::Rng::stream(s.seed, "faults")), affected_(s.faults.size()) {}
 
 void FaultInjector::start() {
@@ -116,6 +117,9 @@ void FaultInjector::begin(std::size_t index) {
     case Kind::kExec:
       detail = "exec is run by the load generator only: " + f.command;
       break;
+    case Kind::kDeploy:
+      deployments_.deploy(index);  // logs its own events
+      return;
   }
   metrics_.event(now, f.kind_name, detail);
   const bool lasting = f.kind == Kind::kHangTask || f.kind == Kind::kSlowTask || f.kind == Kind::kErrorTask ||

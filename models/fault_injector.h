@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/cluster.h"
+#include "models/deployment_controller.h"
 #include "models/discovery.h"
 #include "models/request_flow.h"
 #include "models/run_metrics.h"
@@ -17,7 +18,7 @@ namespace fleetsim::models {
 class FaultInjector final : public sim::EventHandler {
  public:
   FaultInjector(sim::Engine& engine, const scenario::Scenario& scenario, Cluster& cluster, Discovery& discovery,
-                RequestFlow& flow, RunMetrics& metrics);
+                RequestFlow& flow, DeploymentController& deployments, RunMetrics& metrics);
   void start();
   void on_event(std::uint64_t tag) override;
 
@@ -34,6 +35,7 @@ class FaultInjector final : public sim::EventHandler {
   Cluster& cluster_;
   Discovery& discovery_;
   RequestFlow& flow_;
+  DeploymentController& deployments_;
   RunMetrics& metrics_;
   sim::Rng rng_;
   std::vector<std::vector<std::uint32_t>> affected_;  // per fault: the tasks it changed

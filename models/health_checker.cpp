@@ -27,7 +27,11 @@ void HealthChecker::on_event(std::uint64_t tag) {
       UpstreamGroup& group = catalog_[s].groups[i];
       for (std::uint32_t slot = 0; slot < group.size(); ++slot) {
         const Resolution r = cluster_.resolve(group.endpoint(slot));
-        const bool passed = r.kind == Resolution::Kind::kTask && !cluster_.tasks()[r.task].hung;
+        bool passed = r.kind == Resolution::Kind::kTask;
+        if (passed) {
+          const Task& task = cluster_.tasks()[r.task];
+          passed = !task.hung && catalog_[task.service].versions[task.version].healthy;
+        }
         if (passed) {
           group.record_check(slot, true, now);
         } else {

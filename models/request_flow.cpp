@@ -216,7 +216,7 @@ void RequestFlow::start_service(std::uint32_t id) {
   Task& task = cluster_.tasks()[a.task];
   task.in_service.push_back(id);
   ServiceEntry& service = catalog_[task.service];
-  sim::SimTime work = service.service_time.sample(service.time_rng);
+  sim::SimTime work = service.versions[task.version].service_time.sample(service.time_rng);
   if (task.extra_ms > 0) work += sim::from_millis(task.extra_ms);
   schedule(work, kServiceDone, id);
 }
@@ -231,7 +231,7 @@ void RequestFlow::service_done(std::uint32_t id) {
   }
   metrics_.worker_busy(task.service, a.started_at, engine_.now());
   ServiceEntry& service = catalog_[task.service];
-  const double error_rate = task.error_rate >= 0 ? task.error_rate : service.error_rate;
+  const double error_rate = task.error_rate >= 0 ? task.error_rate : service.versions[task.version].error_rate;
   if (error_rate > 0 && service.error_rng.bernoulli(error_rate)) {
     respond(id, Outcome::kHttp5xx);
     return;

@@ -18,15 +18,21 @@ struct ResolvedCall {
   double probability;
 };
 
-struct ServiceEntry {
-  std::string name;
+// One version of a service's code as requests see it.
+struct VersionEntry {
   DurationSampler service_time;
   double error_rate = 0;
+  bool healthy = true;  // its tasks pass health checks
+};
+
+struct ServiceEntry {
+  std::string name;
+  std::vector<VersionEntry> versions;  // version 0, then one per deploy (models/versions.h)
   std::vector<ResolvedCall> calls;
   std::uint32_t workers_per_task = 1;
   std::vector<UpstreamGroup> groups;   // one per balancer instance
   std::vector<sim::Rng> balancer_rngs; // one per instance
-  sim::Rng time_rng;
+  sim::Rng time_rng;  // shared by all versions
   sim::Rng error_rng;
   sim::Rng call_rng;
 };
@@ -37,6 +43,7 @@ class ServiceCatalog {
   std::vector<ServiceEntry>& services() { return services_; }
   const std::vector<ServiceEntry>& services() const { return services_; }
   ServiceEntry& operator[](std::uint32_t i) { return services_[i]; }
+  const ServiceEntry& operator[](std::uint32_t i) const { return services_[i]; }
   std::uint32_t index_of(const std::string& name) const;
 
  private:

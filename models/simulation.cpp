@@ -4,6 +4,7 @@
 
 #include "models/cluster.h"
 #include "models/cost_model.h"
+#include "models/deployment_controller.h"
 #include "models/discovery.h"
 #include "models/fault_injector.h"
 #include "models/health_checker.h"
@@ -37,7 +38,10 @@ class TaskChanges final : public ClusterObserver {
   void task_draining(const Task& task) override { running_changed(task.service); }
   void task_stopped(const Task& task, bool abrupt) override {
     metrics_.billed_tasks(task.service, engine_.now(), -1);
-    if (abrupt && flow_) flow_->task_killed(task.id);
+    // Whatever is still at the task is cut off, killed or drained (a drain that ends with requests
+    // in flight: ECS's stop timeout passed).
+    (void)abrupt;
+    if (flow_) flow_->task_killed(task.id);
     running_changed(task.service);
   }
   void note(const std::string& kind, const std::string& detail) override {
@@ -104,7 +108,8 @@ struct Simulation::Parts {
         flow(engine, cluster, catalog, metrics, s),
         discovery(engine, s, cluster, catalog, metrics),
         traffic(engine, flow, catalog, s),
-        faults(engine, s, cluster, discovery, flow, metrics),
+        deployments(engine, s, cluster, catalog, discovery, metrics),
+        faults(engine, s, cluster, discovery, flow, deployments, metrics),
         scaling(engine, s, cluster, metrics),
         checker(engine, s, cluster, catalog),
         end(sim::from_seconds(s.duration_s)),
@@ -141,6 +146,7 @@ struct Simulation::Parts {
   RequestFlow flow;
   Discovery discovery;
   TrafficSource traffic;
+  DeploymentController deployments;
   FaultInjector faults;
   ScalingController scaling;
   HealthChecker checker;

@@ -36,7 +36,7 @@ UpstreamGroup::UpstreamGroup(std::unique_ptr<Balancer> algorithm, const scenario
       outlier_enabled_(outlier.enabled),
       outlier_(outlier_config(outlier)) {}
 
-void UpstreamGroup::set_members(const std::vector<UpstreamMember>& members) {
+void UpstreamGroup::set_members(const std::vector<UpstreamMember>& members, bool healthy_at_start) {
   // Active health follows the endpoint across the reload; everything else starts afresh.
   std::unordered_map<std::uint64_t, std::pair<bool, std::uint32_t>> previous;
   if (active_enabled_) {
@@ -55,7 +55,11 @@ void UpstreamGroup::set_members(const std::vector<UpstreamMember>& members) {
   if (active_enabled_) {
     for (std::size_t i = 0; i < members_.size(); ++i) {
       auto it = previous.find(members_[i].endpoint.key());
-      if (it != previous.end()) active_.carry_over(i, it->second.first, it->second.second);
+      if (it != previous.end()) {
+        active_.carry_over(i, it->second.first, it->second.second);
+      } else if (healthy_at_start) {
+        active_.carry_over(i, true, 0);
+      }
     }
   }
   held_down_.clear();

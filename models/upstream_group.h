@@ -34,7 +34,9 @@ class UpstreamGroup {
   UpstreamGroup(std::unique_ptr<Balancer> algorithm, const scenario::PassiveHealthSpec& passive,
                 const scenario::ActiveHealthSpec& active, const scenario::OutlierSpec& outlier);
 
-  void set_members(const std::vector<UpstreamMember>& members);
+  // A new endpoint set. `healthy_at_start`: the run's first set, whose members are taken as
+  // healthy by active checks (the run starts in steady state).
+  void set_members(const std::vector<UpstreamMember>& members, bool healthy_at_start = false);
   std::size_t size() const { return members_.size(); }
   const Endpoint& endpoint(std::size_t slot) const { return members_[slot].endpoint; }
   std::uint32_t generation() const { return algorithm_->generation(); }

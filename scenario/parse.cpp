@@ -173,6 +173,53 @@ Balancer parse_balancer(const json& value, const std::string& file, std::vector<
   return b;
 }
 
+Deployment parse_deployment(const json& value, const std::string& path, const std::string& file, std::uint32_t replicas) {
+  ObjectReader r(value, path, file);
+  Deployment d;
+  d.strategy = r.choice("strategy", "rolling", {"rolling", "blue_green"}) == "blue_green" ? Deployment::Strategy::kBlueGreen
+                                                                                          : Deployment::Strategy::kRolling;
+  const bool rolling = d.strategy == Deployment::Strategy::kRolling;
+  auto only = [&](const char* key, bool allowed, const char* strategy) {
+    if (r.has(key) && !allowed) r.fail(key, std::string("\"") + key + "\" belongs to strategy \"" + strategy + "\"");
+  };
+  for (const char* key : {"min_healthy_percent", "max_percent", "max_surge", "max_unavailable"}) only(key, rolling, "rolling");
+  for (const char* key : {"shift", "canary_percent", "step_percent", "step_interval_s", "bake_s"}) only(key, !rolling, "blue_green");
+  d.min_healthy_percent = r.number("min_healthy_percent", 100, Range::kPercent);
+  d.max_percent = r.number("max_percent", 200, Range::kNonNegative, 1000);
+  if (r.has("max_surge") || r.has("max_unavailable")) {
+    if (r.has("min_healthy_percent") || r.has("max_percent")) {
+      r.fail("", "give ECS's min_healthy_percent/max_percent or Kubernetes' max_surge/max_unavailable, not both");
+    }
+    const auto surge = r.integer("max_surge", 1, 0, 100'000);
+    const auto unavailable = r.integer("max_unavailable", 0, 0, 100'000);
+    d.max_percent = 100.0 * (replicas + static_cast<double>(surge)) / replicas;
+    d.min_healthy_percent = std::max(0.0, 100.0 * (replicas - static_cast<double>(unavailable)) / replicas);
+  }
+  if (d.max_percent < 100 && d.min_healthy_percent >= 100) {
+    r.fail("max_percent", "expected max_percent > 100 when min_healthy_percent is 100: no task could be replaced");
+  }
+  if (rolling && d.max_percent <= d.min_healthy_percent && d.min_healthy_percent > 0 &&
+      std::floor(replicas * d.max_percent / 100) <= std::ceil(replicas * d.min_healthy_percent / 100)) {
+    r.fail("max_percent", "expected room to replace a task: floor(replicas × max_percent / 100) must exceed ceil(replicas × min_healthy_percent / 100)");
+  }
+  const std::string shift = r.choice("shift", "all_at_once", {"all_at_once", "canary", "linear"});
+  d.shift = shift == "canary" ? Deployment::Shift::kCanary : shift == "linear" ? Deployment::Shift::kLinear
+                                                                              : Deployment::Shift::kAllAtOnce;
+  d.canary_percent = r.number("canary_percent", 10, Range::kPositive, 100);
+  d.step_percent = r.number("step_percent", 10, Range::kPositive, 100);
+  d.step_interval_s = r.number("step_interval_s", 60, Range::kNonNegative, 86'400);
+  d.bake_s = r.number("bake_s", 300, Range::kNonNegative, 86'400);
+  if (const json* cb = r.object("circuit_breaker")) {
+    ObjectReader c(*cb, r.path_of("circuit_breaker"), file);
+    d.circuit_breaker = c.boolean("enabled", true);
+    d.rollback = c.boolean("rollback", true);
+    c.finish();
+  }
+  d.health_check_grace_s = r.number("health_check_grace_s", 0, Range::kNonNegative, 86'400);
+  r.finish();
+  return d;
+}
+
 Service parse_service(const json& value, const std::string& path, const std::string& file,
                       std::vector<std::string>& notes) {
   ObjectReader r(value, path, file);
@@ -180,6 +227,7 @@ Service parse_service(const json& value, const std::string& path, const std::str
   s.name = r.string("name", "");
   if (s.name.empty()) r.fail("name", "required: a non-empty service name");
   s.replicas = static_cast<std::uint32_t>(r.integer("replicas", 1, 1, kMaxReplicas));
+  s.algorithm = r.string("algorithm", "");  // checked against the registry by the model builder
   if (const json* w = r.array("weights")) {
     for (std::size_t i = 0; i < w->size(); ++i) {
       const json& x = (*w)[i];
@@ -224,7 +272,7 @@ Service parse_service(const json& value, const std::string& path, const std::str
                 : placement == "random"            ? Service::Placement::kRandom
                                                    : Service::Placement::kSpread;
   if (const json* a = r.object("autoscaling")) s.autoscaling = parse_autoscaling(*a, r.path_of("autoscaling"), file);
-  r.unmodelled("deployment", notes);
+  if (const json* d = r.object("deployment")) s.deployment = parse_deployment(*d, r.path_of("deployment"), file, s.replicas);
   r.unmodelled("health_check", notes);
   r.finish();
   return s;
@@ -282,14 +330,15 @@ Discovery parse_discovery(const json& value, const std::string& file) {
   return d;
 }
 
-std::vector<Fault> parse_faults(const json& list, const std::string& file, double duration_s) {
+std::vector<Fault> parse_faults(const json& list, const std::string& file, double duration_s,
+                                const std::vector<Service>& services) {
   static const std::vector<std::pair<std::string, Fault::Kind>> kinds = {
       {"kill_task", Fault::Kind::kKillTask},         {"kill_host", Fault::Kind::kKillHost},
       {"spot_interruption", Fault::Kind::kSpotInterruption}, {"hang_task", Fault::Kind::kHangTask},
       {"slow_task", Fault::Kind::kSlowTask},         {"error_task", Fault::Kind::kErrorTask},
       {"zone_outage", Fault::Kind::kZoneOutage},     {"discovery_outage", Fault::Kind::kDiscoveryOutage},
       {"network_partition", Fault::Kind::kNetworkPartition}, {"scale", Fault::Kind::kScale},
-      {"exec", Fault::Kind::kExec}};
+      {"exec", Fault::Kind::kExec},                   {"deploy", Fault::Kind::kDeploy}};
   std::vector<std::string> names;
   for (const auto& [name, kind] : kinds) names.push_back(name);
   std::vector<Fault> faults;
@@ -308,12 +357,12 @@ std::vector<Fault> parse_faults(const json& list, const std::string& file, doubl
     using K = Fault::Kind;
     const K k = f.kind;
     const bool task_fault = k == K::kKillTask || k == K::kSpotInterruption || k == K::kHangTask ||
-                            k == K::kSlowTask || k == K::kErrorTask || k == K::kScale;
+                            k == K::kSlowTask || k == K::kErrorTask || k == K::kScale || k == K::kDeploy;
     if (task_fault) {
       f.service = r.string("service", "");
       if (f.service.empty()) r.fail("service", "required for " + f.kind_name + ": the service whose tasks it hits");
     }
-    if (task_fault && k != K::kScale) f.count = static_cast<std::uint32_t>(r.integer("count", 1, 1, 100'000));
+    if (task_fault && k != K::kScale && k != K::kDeploy) f.count = static_cast<std::uint32_t>(r.integer("count", 1, 1, 100'000));
     if (k == K::kKillHost) {
       f.host = r.integer("host", -1, 0, 100'000);
       f.zone = r.string("zone", "");
@@ -333,6 +382,22 @@ std::vector<Fault> parse_faults(const json& list, const std::string& file, doubl
       f.replicas = static_cast<std::uint32_t>(r.integer("replicas", 1, 0, kMaxReplicas));
     }
     if (k == K::kSpotInterruption) f.warning_s = r.number("warning_s", 120, Range::kNonNegative, 3600);
+    if (k == K::kDeploy) {
+      // What the deploy does not give, the new version keeps from the service.
+      const auto service = std::find_if(services.begin(), services.end(), [&](auto& sv) { return sv.name == f.service; });
+      if (service != services.end()) {
+        f.version.service_time = service->service_time;
+        f.version.error_rate = service->error_rate;
+        f.version.startup_s = service->task.startup_s;
+      }
+      f.version.label = r.string("version", "v" + std::to_string(i + 2));
+      f.version.error_rate = r.number("error_rate", f.version.error_rate, Range::kProbability);
+      if (const json* st = r.object("service_time_ms")) {
+        f.version.service_time = parse_distribution(*st, r.path_of("service_time_ms"), file);
+      }
+      f.version.healthy = r.boolean("healthy", true);
+      f.version.startup_s = r.number("startup_s", f.version.startup_s, Range::kNonNegative, 3600);
+    }
     if (k == K::kExec) {
       f.command = r.string("command", "");
       if (f.command.empty()) r.fail("command", "required for exec: the shell command the load generator runs");
@@ -431,7 +496,7 @@ Scenario parse_document(const json& doc, const std::string& file) {
   }
   if (const json* hosts = r.object("hosts")) s.hosts = parse_hosts(*hosts, file);
   if (const json* discovery = r.object("discovery")) s.discovery = parse_discovery(*discovery, file);
-  if (const json* faults = r.array("faults")) s.faults = parse_faults(*faults, file, s.duration_s);
+  if (const json* faults = r.array("faults")) s.faults = parse_faults(*faults, file, s.duration_s, s.services);
   if (const json* cost = r.object("cost")) {
     s.cost = parse_cost(*cost, file);
     if (s.hosts.given) check_instance_type(s.cost->prices, s.hosts.instance_type, file, "hosts.instance_type");

@@ -27,6 +27,15 @@ struct Distribution {
   std::vector<std::pair<double, double>> quantiles_ms;
 };
 
+// A version of a service's code, as a deploy fault introduces it.
+struct Version {
+  std::string label = "v1";
+  Distribution service_time;
+  double error_rate = 0;
+  bool healthy = true;  // whether its tasks pass health checks
+  double startup_s = 0;
+};
+
 struct RatePoint {
   double at_s = 0;    // when the step or ramp starts
   double rps = 0;     // the rate reached
@@ -108,7 +117,7 @@ struct Discovery {
 struct Fault {
   enum class Kind {
     kKillTask, kKillHost, kSpotInterruption, kHangTask, kSlowTask, kErrorTask, kZoneOutage,
-    kDiscoveryOutage, kNetworkPartition, kScale, kExec
+    kDiscoveryOutage, kNetworkPartition, kScale, kExec, kDeploy
   };
   Kind kind = Kind::kKillTask;
   std::string kind_name;
@@ -123,6 +132,34 @@ struct Fault {
   std::uint32_t replicas = 0;  // scale: the new desired count
   double warning_s = 120;      // spot_interruption: notice before the task stops
   std::string command;         // exec: run by the load generator only
+  Version version;             // deploy: the new version (fields not given keep the service's)
+};
+
+// How a service rolls out a new version (`services[].deployment`), triggered by a `deploy` fault.
+struct Deployment {
+  enum class Strategy { kRolling, kBlueGreen };
+  Strategy strategy = Strategy::kRolling;
+  // Rolling (ECS): at least ceil(desired × min_healthy_percent / 100) tasks stay running and
+  // healthy, at most floor(desired × max_percent / 100) run at once. Kubernetes' maxSurge and
+  // maxUnavailable (task counts) are accepted instead and converted.
+  double min_healthy_percent = 100;
+  double max_percent = 200;
+  // Blue-green (ECS with CodeDeploy): the green tasks start beside the blue ones; once all are
+  // ready, traffic shifts all at once, as a canary (canary_percent for step_interval_s, then
+  // all) or linearly (step_percent every step_interval_s); blue tasks stop bake_s after the
+  // last shift.
+  enum class Shift { kAllAtOnce, kCanary, kLinear };
+  Shift shift = Shift::kAllAtOnce;
+  double canary_percent = 10;
+  double step_percent = 10;
+  double step_interval_s = 60;
+  double bake_s = 300;
+  // ECS deployment circuit breaker: a new task that fails its health checks is stopped and
+  // counted; at min(200, max(3, ceil(desired / 2))) failures the deployment fails and, with
+  // rollback, the old version is restored.
+  bool circuit_breaker = true;
+  bool rollback = true;
+  double health_check_grace_s = 0;
 };
 
 struct Call {
@@ -141,6 +178,8 @@ struct Service {
   enum class Placement { kSpread, kBinpack, kDistinctInstance, kRandom };
   Placement placement = Placement::kSpread;  // ECS placement strategy on hosts
   std::optional<AutoscalingSpec> autoscaling;
+  Deployment deployment;
+  std::string algorithm;  // this service's upstream algorithm; empty = balancer.algorithm
 };
 
 struct Slo {

@@ -162,8 +162,9 @@ TEST_CASE("set lists split on top-level commas only and expand to a grid", "[sce
 
 TEST_CASE("keys of later models are accepted, reported, and never silently honoured", "[scenario]") {
   json doc = minimal();
-  doc["discovery"] = {{"interval_s", 30}};
-  doc["balancer"] = {{"algorithm", "least_conn"}, {"max_fails", 3}};
+  doc["regions"] = json::array({{{"name", "us-east-1"}}});
+  doc["failover"] = {{"dns_ttl_s", 60}};
+  doc["traffic"]["routes"][0]["method"] = "POST";
   const auto s = fleetsim::scenario::parse_scenario_text(doc.dump(), "x.json");
-  CHECK(s.unmodelled == std::vector<std::string>{"balancer.max_fails", "discovery"});
+  CHECK(s.unmodelled == std::vector<std::string>{"traffic.routes[0].method", "regions", "failover"});
 }
