@@ -285,16 +285,17 @@ void Cluster::drain_task(std::uint32_t task) {
 
 void Cluster::kill_task(std::uint32_t task, const std::string& reason) {
   Task& t = tasks_[task];
-  observer_.note("task_killed", scenario_.services[t.service].name + " task " + std::to_string(task) +
-                                    (reason.empty() ? "" : " (" + reason + ")"));
+  // A fault logs itself; other kills (failed health checks) are logged here.
+  if (reason != "fault") {
+    observer_.note("task_killed", scenario_.services[t.service].name + " task " + std::to_string(task) +
+                                      (reason.empty() ? "" : " (" + reason + ")"));
+  }
   stop(t, true);
 }
 
 void Cluster::interrupt_task(std::uint32_t task, sim::SimTime warning) {
   Task& t = tasks_[task];
   if (t.state != TaskState::kRunning && t.state != TaskState::kStarting) return;
-  observer_.note("spot_interruption", scenario_.services[t.service].name + " task " + std::to_string(task) +
-                                          ": notice now, stopped in " + std::to_string(sim::to_seconds(warning)) + " s");
   // ECS starts the replacement at the notice, and drains the interrupted task until it stops.
   drain(t, warning);
   schedule(0, kReconcile, t.service);
@@ -306,7 +307,7 @@ void Cluster::kill_host(std::uint32_t host, const std::string& reason) {
   account_hosts();
   h.alive = false;
   --alive_hosts_;
-  observer_.note("host_killed", "host " + std::to_string(host) + (reason.empty() ? "" : " (" + reason + ")"));
+  (void)reason;  // the fault that killed it logs itself
   for (Task& t : tasks_) {
     if (t.host == static_cast<std::int32_t>(host) && t.state != TaskState::kStopped) stop(t, true);
   }

@@ -13,6 +13,12 @@ std::string list_ids(const std::vector<std::uint32_t>& ids) {
   for (auto id : ids) out += (out.empty() ? "" : ", ") + std::to_string(id);
   return out.empty() ? "none" : out;
 }
+// A number as people write it: 120, 0.5, 12.25 (no trailing zeros).
+std::string format_seconds(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", x);
+  return buffer;
+}
 }  // namespace
 
 FaultInjector::FaultInjector(sim::Engine& engine, const scenario::Scenario& s, Cluster& cluster, Discovery& discovery,
@@ -78,7 +84,8 @@ void FaultInjector::begin(std::size_t index) {
     case Kind::kSpotInterruption:
       tasks = pick_tasks(service, f.count);
       for (auto t : tasks) cluster_.interrupt_task(t, sim::from_seconds(f.warning_s));
-      detail = f.service + ": interruption notice for task " + list_ids(tasks);
+      detail = f.service + ": interruption notice for task " + list_ids(tasks) + "; stopped " +
+               format_seconds(f.warning_s) + " later, replaced now";
       break;
     case Kind::kHangTask:
     case Kind::kSlowTask:
@@ -91,8 +98,8 @@ void FaultInjector::begin(std::size_t index) {
         if (f.kind == Kind::kErrorTask) task.error_rate = f.error_rate;
       }
       detail = f.service + ": task " + list_ids(tasks);
-      if (f.kind == Kind::kSlowTask) detail += " +" + std::to_string(f.extra_ms) + " ms";
-      if (f.kind == Kind::kErrorTask) detail += " error rate " + std::to_string(f.error_rate);
+      if (f.kind == Kind::kSlowTask) detail += " +" + format_seconds(f.extra_ms) + " ms";
+      if (f.kind == Kind::kErrorTask) detail += " error rate " + format_seconds(f.error_rate);
       break;
     case Kind::kKillHost:
     case Kind::kZoneOutage:
@@ -111,9 +118,8 @@ void FaultInjector::begin(std::size_t index) {
       detail = "balancers cannot reach zone " + f.zone;
       break;
     case Kind::kScale:
-      cluster_.set_desired(service, f.replicas, "fault: scale");
-      detail = f.service + " scaled to " + std::to_string(f.replicas);
-      break;
+      cluster_.set_desired(service, f.replicas, "scale fault");  // logs the "scale" event
+      return;
     case Kind::kExec:
       detail = "exec is run by the load generator only: " + f.command;
       break;

@@ -1,6 +1,7 @@
 #include "models/scaling_controller.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace fleetsim::models {
