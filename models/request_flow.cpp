@@ -105,7 +105,9 @@ void RequestFlow::schedule(sim::SimTime delay, Step step, std::uint32_t attempt)
 void RequestFlow::on_event(std::uint64_t tag) {
   const auto step = static_cast<Step>(tag >> 60);
   if (step == kReadTimeouts) {
-    deadline_event_pending_ = false;
+    // Only the latest wake-up counts; an earlier one that was superseded does nothing.
+    if ((tag & kSerialMask) != deadline_wake_serial_) return;
+    deadline_wake_pending_ = false;
     expire_read_timeouts();
     return;
   }
@@ -173,8 +175,9 @@ void RequestFlow::arrive(std::uint32_t id) {
   const Resolution where = cluster_.resolve(endpoint);
   switch (where.kind) {
     case Resolution::Kind::kUnreachable:
-      // SYNs go unanswered until the connect timeout (counted from the connect's start).
-      schedule(connect_timeout_, kConnectTimeout, id);
+      // SYNs go unanswered until the connect timeout, counted from the connect's start, half a
+      // round trip ago.
+      schedule(std::max<sim::SimTime>(connect_timeout_ - half_rtt_, 0), kConnectTimeout, id);
       return;
     case Resolution::Kind::kRefused:
       a.outcome = Outcome::kRefused;  // the RST comes back after half a round trip
@@ -195,10 +198,7 @@ void RequestFlow::arrive(std::uint32_t id) {
   metrics_.service_sent(r.service, where.task, engine_.now());
   // The connection is up: the read timeout runs from here.
   deadlines_.push({engine_.now() + read_timeout_, id, a.serial});
-  if (!deadline_event_pending_) {
-    deadline_event_pending_ = true;
-    engine_.schedule_in(read_timeout_, *this, std::uint64_t{kReadTimeouts} << 60);
-  }
+  wake_for_deadline(engine_.now() + read_timeout_);
   switch (task.station.admit(id)) {
     case TaskStation::Admission::kStarted:
       a.at_task = true;
@@ -375,10 +375,16 @@ void RequestFlow::expire_read_timeouts() {
     deadlines_.pop();
     if (!stale) result_at_balancer(d.attempt, Outcome::kTimeout);
   }
-  if (!deadlines_.empty()) {
-    deadline_event_pending_ = true;
-    engine_.schedule_at(deadlines_.front().at, *this, std::uint64_t{kReadTimeouts} << 60);
-  }
+  if (!deadlines_.empty()) wake_for_deadline(deadlines_.front().at);
+}
+
+void RequestFlow::wake_for_deadline(sim::SimTime at) {
+  // One wake-up at a time: keep the pending one if it comes no later than `at`.
+  if (deadline_wake_pending_ && deadline_wake_at_ <= at) return;
+  deadline_wake_pending_ = true;
+  deadline_wake_at_ = at;
+  deadline_wake_serial_ = (deadline_wake_serial_ + 1) & kSerialMask;
+  engine_.schedule_at(at, *this, (std::uint64_t{kReadTimeouts} << 60) | deadline_wake_serial_);
 }
 
 void RequestFlow::task_killed(std::uint32_t task_id) {

@@ -105,6 +105,8 @@ class RequestFlow final : public sim::EventHandler {
   void finish_request(std::uint32_t request, Outcome outcome);
   void leave_task(std::uint32_t attempt);
   void expire_read_timeouts();
+  // Makes sure the timeout queue is looked at by `at`.
+  void wake_for_deadline(sim::SimTime at);
   bool retryable(Outcome outcome) const;
   bool counts_as_failure(Outcome outcome) const;
 
@@ -134,7 +136,9 @@ class RequestFlow final : public sim::EventHandler {
     std::uint32_t serial;
   };
   sim::RingQueue<Deadline> deadlines_;
-  bool deadline_event_pending_ = false;
+  bool deadline_wake_pending_ = false;
+  sim::SimTime deadline_wake_at_ = 0;
+  std::uint64_t deadline_wake_serial_ = 0;
   std::vector<std::uint32_t> scratch_;
 };
 

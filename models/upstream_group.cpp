@@ -97,7 +97,13 @@ int UpstreamGroup::pick(std::uint32_t client_address, sim::SimTime now, std::spa
     ++i;
   }
   const int slot = algorithm_->pick({client_address, now, exclude_}, rng);
-  if (slot != kNoBackend) passive_.on_chosen(static_cast<std::size_t>(slot), now);
+  if (slot != kNoBackend) {
+    const auto chosen = static_cast<std::size_t>(slot);
+    passive_.on_chosen(chosen, now);
+    // A server let through after fail_timeout takes this one request (nginx moves `checked`),
+    // and is held down again for everyone else until the request's result is known.
+    if (!eligible(chosen, now)) hold_down(chosen);
+  }
   return slot;
 }
 

@@ -179,10 +179,14 @@ TEST_CASE("a closed port is refused at once while a dead host costs the connect 
 }
 
 TEST_CASE("a dead host's try costs exactly the connect timeout, counted from the balancer's connect",
-          "[platform][!shouldfail]") {
+          "[platform]") {
   // nginx starts proxy_connect_timeout when it calls connect(); the try fails at the balancer
   // connect_timeout later, and the retry then takes rtt + service. The client sees
   // connect_timeout + rtt + service, nothing more.
+  // Fails as of this writing: RequestFlow::arrive() (models/request_flow.cpp) schedules
+  // kConnectTimeout connect_timeout after the SYN *reaches* the dead host (overhead + rtt/2 after
+  // the pick), although its own comment says "counted from the connect's start": each dead-host
+  // try costs connect_timeout + rtt/2 (2076 ms here instead of 2051 ms).
   const double rtt_ms = 50;
   json doc = fleet(rtt_ms);
   doc["balancer"]["connect_timeout_s"] = 2;
@@ -335,63 +339,107 @@ TEST_CASE("availability under repeated kills is MTBF / (MTBF + MTTR), edges of t
   CHECK(outcome(r, "no_backend") + outcome(r, "reset") == r.failed);
 }
 
-TEST_CASE("nginx passive checks: a hung task gets one probe per fail_timeout + 1 s + read_timeout",
-          "[platform]") {
-  // Two tasks; one hangs at 20.3 s for good. max_fails 1, fail_timeout 10 s, read timeout 1 s,
-  // timeouts retried on the other task. nginx (and the model) keep times in whole seconds: a
-  // failure at second c holds the peer down while now - c <= 10, so the probe goes out in second
-  // c + 11 and times out in second c + 12, which becomes the new c. After the initial burst (the
-  // requests sent to it in the first read timeout), the timeouts come exactly 12 s apart.
-  const double hang_at = 20.3, duration = 150, rate = 50;
-  const int fail_timeout = 10, read_timeout = 1;
-  const int period = fail_timeout + 1 + read_timeout;
+namespace {
+
+// Two tasks; one hangs at 20.3 s for good. max_fails 1, fail_timeout 10 s, read timeout 1 s,
+// timeouts retried on the other task (so every timed-out try is one retry).
+constexpr double kHangAt = 20.3, kPassiveDuration = 150, kPassiveRate = 50;
+constexpr int kFailTimeout = 10, kReadTimeout = 1;
+
+results::Results passive_run() {
   const json doc = {{"name", "passive"},
-                    {"duration_s", duration},
+                    {"duration_s", kPassiveDuration},
                     {"step_s", 1},
-                    {"traffic", {{"rate_rps", rate}, {"routes", {{{"service", "s"}}}}}},
+                    {"traffic", {{"rate_rps", kPassiveRate}, {"routes", {{{"service", "s"}}}}}},
                     {"balancer",
                      {{"algorithm", "round_robin"},
                       {"max_fails", 1},
-                      {"fail_timeout_s", fail_timeout},
-                      {"read_timeout_s", read_timeout},
+                      {"fail_timeout_s", kFailTimeout},
+                      {"read_timeout_s", kReadTimeout},
                       {"retries", {{"tries", 2}, {"on", json::array({"timeout"})}}}}},
                     {"services",
                      {{{"name", "s"},
                        {"replicas", 2},
                        {"task", {{"workers", 200}}},
                        {"service_time_ms", {{"dist", "constant"}, {"mean_ms", 1}}}}}},
-                    {"faults", {{{"at_s", hang_at}, {"kind", "hang_task"}, {"service", "s"}}}}};
-  const results::Results r = models::simulate(testing::scenario_from(doc));
-  CHECK(r.failed == 0);  // every timed-out try is retried on the healthy task
-  // Every retry is one timed-out try; find them in the 1 s series.
-  const auto& retries = r.timeseries.retries;
-  REQUIRE(retries.size() == static_cast<std::size_t>(duration));
-  const auto first = static_cast<std::size_t>(std::floor(hang_at));
-  double burst = 0;
-  std::size_t c = 0;  // the second of the burst's last timeout
-  for (std::size_t k = 0; k < first; ++k) CHECK(retries[k] == 0);
+                    {"faults", {{{"at_s", kHangAt}, {"kind", "hang_task"}, {"service", "s"}}}}};
+  return models::simulate(testing::scenario_from(doc));
+}
+
+struct Burst {
+  double timeouts = 0;  // timed-out tries in the burst
+  std::size_t last = 0; // the second of its last timeout
+};
+
+// The burst of timeouts that follows the hang: in the seconds floor(hang) .. floor(hang) + 2.
+Burst burst_of(const std::vector<double>& retries) {
+  Burst b;
+  const auto first = static_cast<std::size_t>(std::floor(kHangAt));
   for (std::size_t k = first; k < first + 3; ++k) {
-    burst += retries[k];
-    if (retries[k] > 0) c = k;
+    b.timeouts += retries[k];
+    if (retries[k] > 0) b.last = k;
   }
-  // The burst: the requests round robin sent to the hung task during its first read timeout
-  // (Poisson arrivals, every other one): mean rate / 2 × read_timeout.
-  check_poisson(burst, rate / 2 * read_timeout);
-  CHECK(c >= first + 1);
-  CHECK(c <= first + 2);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("nginx passive checks: a hung task times out the requests of one read timeout, then is held down",
+          "[platform]") {
+  const results::Results r = passive_run();
+  CHECK(r.failed == 0);  // every timed-out try is retried on the healthy task
+  const auto& retries = r.timeseries.retries;
+  REQUIRE(retries.size() == static_cast<std::size_t>(kPassiveDuration));
+  const auto first = static_cast<std::size_t>(std::floor(kHangAt));
+  for (std::size_t k = 0; k < first; ++k) CHECK(retries[k] == 0);
+  const Burst b = burst_of(retries);
+  // Round robin sends it every other request until the first timeout, one read timeout after the
+  // first of them: a Poisson count of mean rate / 2 × read_timeout. They all time out within the
+  // next read timeout, so the last one falls in second floor(hang) + 1 or + 2.
+  check_poisson(b.timeouts, kPassiveRate / 2 * kReadTimeout);
+  CHECK(b.last >= first + 1);
+  CHECK(b.last <= first + 2);
+  // Held down for fail_timeout (whole seconds, strictly more than 10 s after the last failure):
+  // no request reaches it for the next 10 seconds.
+  for (std::size_t k = b.last + 1; k <= b.last + kFailTimeout + 1; ++k) {
+    INFO("second " << k);
+    CHECK(retries[k] == 0);
+  }
+}
+
+TEST_CASE("nginx passive checks: a held-down hung task gets one probe per fail_timeout + 1 s + read_timeout",
+          "[platform]") {
+  // nginx (and PassiveHealth) keep times in whole seconds: after a failure in second c the peer is
+  // skipped while now - c <= fail_timeout, so it is chosen again in second c + 11 — one request,
+  // as choosing it moves `checked` to now and makes it unavailable for everyone else — and that
+  // probe times out in second c + 12, the new c. After the burst, exactly one timeout every 12 s:
+  // duration / 12 + the burst over the run (the brief's "duration / 10 + 1" without the flooring
+  // and the probe's own read timeout).
+  // Fails as of this writing: UpstreamGroup::pick() (models/upstream_group.cpp) drops the slot
+  // from its held_down_ list once PassiveHealth says it is eligible again, lets the algorithm pick
+  // it, calls passive_.on_chosen() (which makes it ineligible again) but never puts it back on
+  // the list. Until the probe fails (one read timeout later) every pick skips the eligibility
+  // test, so round robin sends it half the traffic: ~25 timeouts per cycle instead of 1
+  // (275 timeouts over the run instead of 42).
+  const int period = kFailTimeout + 1 + kReadTimeout;
+  const results::Results r = passive_run();
+  const auto& retries = r.timeseries.retries;
+  REQUIRE(retries.size() == static_cast<std::size_t>(kPassiveDuration));
+  const Burst b = burst_of(retries);
   std::size_t probes = 0;
-  for (std::size_t k = c + 1; k < retries.size(); ++k) {
-    INFO("step " << k << " s, burst ended in second " << c);
-    if ((k - c) % period == 0) {
+  for (std::size_t k = b.last + 1; k < retries.size(); ++k) {
+    INFO("second " << k << ", burst ended in second " << b.last);
+    if ((k - b.last) % period == 0) {
       CHECK(retries[k] == 1);
       ++probes;
     } else {
       CHECK(retries[k] == 0);
     }
   }
-  const std::size_t expected_probes = (retries.size() - 1 - c) / period;
+  const std::size_t expected_probes = (retries.size() - 1 - b.last) / period;
   CHECK(probes == expected_probes);
-  CHECK(static_cast<double>(r.retries) == burst + static_cast<double>(probes));
+  INFO("timeouts " << r.retries << " = burst " << b.timeouts << " + probes " << expected_probes);
+  CHECK(static_cast<double>(r.retries) == b.timeouts + static_cast<double>(expected_probes));
 }
 
 namespace {
@@ -454,7 +502,7 @@ json scaling_scenario(const json& autoscaling) {
   return {{"name", "autoscaling"},
           {"duration_s", 900},
           {"step_s", 1},
-          {"traffic", {{"profile", {{{"at_s", 0}, {"rps", 80}}, {{"at_s", 300}, {"rps", 180}}}}},
+          {"traffic", {{"profile", {{{"at_s", 0}, {"rps", 80}}, {{"at_s", 300}, {"rps", 180}}}},
                        {"routes", {{{"service", "s"}}}}}},
           {"balancer", {{"algorithm", "round_robin"}}},
           {"discovery", {{"mode", "registry"}, {"reload_s", 0.5}}},
