@@ -87,10 +87,12 @@ std::uint32_t RequestFlow::new_attempt(std::uint32_t request) {
   a.answered = false;
   a.at_task = false;
   a.live = true;
+  a.awaiting_deadline = false;
   return id;
 }
 
 void RequestFlow::free_attempt(std::uint32_t id) {
+  unlink_deadline(id);
   Attempt& a = attempts_[id];
   a.live = false;
   a.serial = static_cast<std::uint32_t>((a.serial + 1) & kSerialMask);
@@ -197,8 +199,7 @@ void RequestFlow::arrive(std::uint32_t id) {
   a.task = where.task;
   metrics_.service_sent(r.service, where.task, engine_.now());
   // The connection is up: the read timeout runs from here.
-  deadlines_.push({engine_.now() + read_timeout_, id, a.serial});
-  wake_for_deadline(engine_.now() + read_timeout_);
+  link_deadline(id, engine_.now() + read_timeout_);
   switch (task.station.admit(id)) {
     case TaskStation::Admission::kStarted:
       a.at_task = true;
@@ -315,6 +316,7 @@ void RequestFlow::result_at_balancer(std::uint32_t id, Outcome outcome) {
   Attempt& a = attempts_[id];
   if (a.answered) return;
   a.answered = true;
+  unlink_deadline(id);
   const std::uint32_t request_id = a.request;
   Request& r = requests_[request_id];
   const sim::SimTime now = engine_.now();
@@ -365,17 +367,45 @@ void RequestFlow::finish_request(std::uint32_t request_id, Outcome outcome) {
   }
 }
 
+void RequestFlow::link_deadline(std::uint32_t id, sim::SimTime at) {
+  Attempt& a = attempts_[id];
+  a.awaiting_deadline = true;
+  a.deadline = at;
+  a.deadline_prev = deadline_tail_;
+  a.deadline_next = kNone;
+  if (deadline_tail_ != kNone) {
+    attempts_[deadline_tail_].deadline_next = id;
+  } else {
+    deadline_head_ = id;
+  }
+  deadline_tail_ = id;
+  wake_for_deadline(attempts_[deadline_head_].deadline);
+}
+
+void RequestFlow::unlink_deadline(std::uint32_t id) {
+  Attempt& a = attempts_[id];
+  if (!a.awaiting_deadline) return;
+  a.awaiting_deadline = false;
+  if (a.deadline_prev != kNone) {
+    attempts_[a.deadline_prev].deadline_next = a.deadline_next;
+  } else {
+    deadline_head_ = a.deadline_next;
+  }
+  if (a.deadline_next != kNone) {
+    attempts_[a.deadline_next].deadline_prev = a.deadline_prev;
+  } else {
+    deadline_tail_ = a.deadline_prev;
+  }
+}
+
 void RequestFlow::expire_read_timeouts() {
   const sim::SimTime now = engine_.now();
-  while (!deadlines_.empty()) {
-    const Deadline d = deadlines_.front();
-    const Attempt& a = attempts_[d.attempt];
-    const bool stale = a.serial != d.serial || !a.live || a.answered;
-    if (!stale && d.at > now) break;
-    deadlines_.pop();
-    if (!stale) result_at_balancer(d.attempt, Outcome::kTimeout);
+  while (deadline_head_ != kNone && attempts_[deadline_head_].deadline <= now) {
+    const std::uint32_t id = deadline_head_;
+    unlink_deadline(id);
+    result_at_balancer(id, Outcome::kTimeout);
   }
-  if (!deadlines_.empty()) wake_for_deadline(deadlines_.front().at);
+  if (deadline_head_ != kNone) wake_for_deadline(attempts_[deadline_head_].deadline);
 }
 
 void RequestFlow::wake_for_deadline(sim::SimTime at) {

@@ -86,6 +86,10 @@ class RequestFlow final : public sim::EventHandler {
     bool answered;            // the balancer has its result (answer, failure or timeout)
     bool at_task;             // queued or in service at `task`
     bool live;
+    bool awaiting_deadline;   // in the read-timeout list
+    sim::SimTime deadline;    // read timeout, when awaiting_deadline
+    std::uint32_t deadline_prev;
+    std::uint32_t deadline_next;
   };
 
   std::uint32_t new_request();
@@ -107,6 +111,8 @@ class RequestFlow final : public sim::EventHandler {
   void expire_read_timeouts();
   // Makes sure the timeout queue is looked at by `at`.
   void wake_for_deadline(sim::SimTime at);
+  void link_deadline(std::uint32_t attempt, sim::SimTime at);
+  void unlink_deadline(std::uint32_t attempt);
   bool retryable(Outcome outcome) const;
   bool counts_as_failure(Outcome outcome) const;
 
@@ -128,14 +134,11 @@ class RequestFlow final : public sim::EventHandler {
   std::vector<std::uint32_t> free_requests_;
   std::vector<Attempt> attempts_;
   std::vector<std::uint32_t> free_attempts_;
-  // Read timeouts all have the same length, so deadlines queue up in order: one engine event
-  // for the earliest live deadline instead of one per attempt.
-  struct Deadline {
-    sim::SimTime at;
-    std::uint32_t attempt;
-    std::uint32_t serial;
-  };
-  sim::RingQueue<Deadline> deadlines_;
+  // Read timeouts all have the same length, so attempts waiting for an answer are in deadline
+  // order when kept in connection order: an intrusive list through the attempts (O(1) to add
+  // and to remove, memory only for what is in flight) and one engine event for its head.
+  std::uint32_t deadline_head_ = kNone;
+  std::uint32_t deadline_tail_ = kNone;
   bool deadline_wake_pending_ = false;
   sim::SimTime deadline_wake_at_ = 0;
   std::uint64_t deadline_wake_serial_ = 0;

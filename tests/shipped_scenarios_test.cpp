@@ -1,4 +1,5 @@
-// Every shipped scenario runs, and its summary matches scenarios/expected/NAME.json exactly.
+// Every shipped scenario runs, and its summary matches scenarios/expected/NAME.summary exactly
+// (JSON, named so that nothing takes it for a scenario).
 // Runs are deterministic, so any difference is a change of model behaviour: look at it, and if
 // it is intended, regenerate with `FLEETSIM_UPDATE_EXPECTED=1 build/tests/fleetsim_tests "[shipped]"`
 // and commit the new files with the change that caused them.
@@ -70,7 +71,7 @@ TEST_CASE("every shipped scenario reproduces its expected summary", "[shipped]")
       models::check_model_inputs(s);
       const results::Results r = models::simulate(s);
       const std::string got = summary_of(r).dump(2) + "\n";
-      const fs::path expected_file = dir / "expected" / file.filename();
+      const fs::path expected_file = dir / "expected" / (file.stem().string() + ".summary");
       if (update) {
         std::ofstream(expected_file) << got;
         WARN("wrote " << expected_file.string());
