@@ -168,3 +168,46 @@ TEST_CASE("keys of later models are accepted, reported, and never silently honou
   const auto s = fleetsim::scenario::parse_scenario_text(doc.dump(), "x.json");
   CHECK(s.unmodelled == std::vector<std::string>{"traffic.routes[0].method", "regions", "failover"});
 }
+
+TEST_CASE("platform keys that make no sense are refused with their JSON path", "[scenario][bad-input]") {
+  json doc = minimal();
+  doc["hosts"] = {{"count", 2}, {"zones", {"a", "b"}}, {"instance_type", "t3.medium"}};
+  doc["faults"] = json::parse(R"([{"at_s": 5, "kind": "kill_task", "service": "nope"}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("faults[0].service: unknown service \"nope\"; services are: a, b"));
+  doc["faults"] = json::parse(R"([{"at_s": 5, "kind": "kill_host", "host": 7}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("faults[0].host: unknown host 7; hosts are 0 .. 1"));
+  doc["faults"] = json::parse(R"([{"at_s": 5, "kind": "zone_outage", "zone": "z"}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("faults[0].zone: unknown zone \"z\"; hosts.zones are: a, b"));
+  doc["faults"] = json::parse(R"([{"at_s": 5, "kind": "deploy"}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("faults[0].service: required for deploy"));
+  doc["faults"] = json::parse(R"([{"at_s": 5, "kind": "hang_task", "service": "a", "duration_s": -3}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("faults[0].duration_s: expected a number >= 0"));
+  doc["faults"] = json::parse(R"([{"at_s": 50, "kind": "kill_task", "service": "a"}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("faults[0].at_s: expected a time before the end of the run"));
+  doc["faults"] = json::parse(R"([{"at_s": 5, "kind": "meteor"}])");
+  CHECK_THAT(error_of(doc), Catch::Contains("faults[0].kind: expected one of kill_task"));
+  doc.erase("faults");
+  doc["services"][0]["autoscaling"] = {{"target", 0.7}, {"min", 5}, {"max", 3}};
+  CHECK_THAT(error_of(doc), Catch::Contains("services[0].autoscaling.min: expected min <= max"));
+  doc["services"][0].erase("autoscaling");
+  doc["cost"] = {{"prices", "aws-us-east-1"}};
+  doc["hosts"]["instance_type"] = "t9.enormous";
+  const std::string e = error_of(doc);
+  CHECK_THAT(e, Catch::Contains("hosts.instance_type"));
+  CHECK_THAT(e, Catch::Contains("t9.enormous"));
+  CHECK_THAT(e, Catch::Contains("t3.medium"));
+  doc["hosts"]["instance_type"] = "t3.medium";
+  doc["cost"]["prices"] = "mars-north-1";
+  CHECK_THAT(error_of(doc), Catch::Contains("cost.prices"));
+  doc.erase("cost");
+  doc["services"][0]["deployment"] = {{"strategy", "rolling"}, {"shift", "canary"}};
+  CHECK_THAT(error_of(doc), Catch::Contains("services[0].deployment.shift: \"shift\" belongs to strategy \"blue_green\""));
+  doc["services"][0]["deployment"] = {{"strategy", "rolling"}, {"min_healthy_percent", 100}, {"max_percent", 100}};
+  CHECK_THAT(error_of(doc), Catch::Contains("services[0].deployment.max_percent"));
+  doc["services"][0].erase("deployment");
+  doc["services"][0]["algorithm"] = "fastest";
+  CHECK_THAT(error_of(doc), Catch::Contains("services[0].algorithm: unknown algorithm \"fastest\""));
+  doc["services"][0].erase("algorithm");
+  doc["balancer"] = {{"retries", {{"tries", 2}, {"on", {"error", "sometimes"}}}}};
+  CHECK_THAT(error_of(doc), Catch::Contains("balancer.retries.on"));
+}
