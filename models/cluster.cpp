@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "models/regions.h"
+
 namespace fleetsim::models {
 
 namespace {
@@ -16,6 +18,7 @@ Cluster::Cluster(sim::Engine& engine, const scenario::Scenario& s, ClusterObserv
       placement_rng_(sim::Rng::stream(s.seed, "cluster.placement")),
       port_rng_(sim::Rng::stream(s.seed, "cluster.ports")),
       zone_partitioned_(s.hosts.zones.size(), false),
+      region_down_(s.region_count, false),
       desired_(s.services.size(), 0),
       running_(s.services.size(), 0),
       pending_(s.services.size(), 0),
@@ -24,7 +27,10 @@ Cluster::Cluster(sim::Engine& engine, const scenario::Scenario& s, ClusterObserv
       versions_(service_versions(s)) {
   if (s.hosts.given) {
     for (std::uint32_t i = 0; i < s.hosts.count; ++i) {
-      hosts_.push_back(Host{static_cast<std::uint32_t>(i % s.hosts.zones.size()), s.hosts.vcpu, s.hosts.memory_gb, true,
+      // Region r's hosts take region r's zones in turn.
+      const auto zones_per_region = static_cast<std::uint32_t>(s.hosts.zones.size() / s.region_count);
+      const std::uint32_t zone = region_of_host(s, i) * zones_per_region + (i % s.hosts_per_region) % zones_per_region;
+      hosts_.push_back(Host{zone, s.hosts.vcpu, s.hosts.memory_gb, true,
                             PortAllocator(s.hosts.port_min, s.hosts.port_max, s.hosts.port_reuse),
                             {},
                             std::vector<std::uint32_t>(s.services.size(), 0)});
@@ -85,13 +91,15 @@ bool Cluster::place(Task& task) {
     task.endpoint = {static_cast<std::uint32_t>(hosts_.size() + fargate_task_of_address_.size()),
                      spec.task.container_port};
     fargate_task_of_address_.push_back(task.id);
-    task.zone = next_fargate_zone_++ % static_cast<std::uint32_t>(scenario_.hosts.zones.size());
+    const auto zones_per_region = static_cast<std::uint32_t>(scenario_.hosts.zones.size() / scenario_.region_count);
+    task.zone = region_of_service(scenario_, task.service) * zones_per_region + next_fargate_zone_++ % zones_per_region;
   } else {
     // Candidates: live hosts with room and a free port.
     std::int64_t best = -1;
     std::vector<std::uint32_t> candidates;
     for (std::uint32_t h = 0; h < hosts_.size(); ++h) {
       const Host& host = hosts_[h];
+      if (region_of_host(scenario_, h) != region_of_service(scenario_, task.service)) continue;
       if (!host.alive || host.free_vcpu + kEpsilon < spec.task.vcpu || host.free_memory_gb + kEpsilon < spec.task.memory_gb) continue;
       if (spec.placement == scenario::Service::Placement::kDistinctInstance && host.service_tasks[task.service] > 0) continue;
       candidates.push_back(h);
@@ -329,7 +337,9 @@ void Cluster::restore_host(std::uint32_t host) {
 Resolution Cluster::resolve(const Endpoint& endpoint) const {
   if (endpoint.address < hosts_.size()) {
     const Host& host = hosts_[endpoint.address];
-    if (!host.alive || zone_partitioned_[host.zone]) return {Resolution::Kind::kUnreachable};
+    if (!host.alive || zone_partitioned_[host.zone] || region_down_[region_of_host(scenario_, endpoint.address)]) {
+      return {Resolution::Kind::kUnreachable};
+    }
     for (const auto& [port, task] : host.bound) {
       if (port != endpoint.port) continue;
       // The port is bound from the container's start; the app accepts once it is ready.
@@ -341,7 +351,10 @@ Resolution Cluster::resolve(const Endpoint& endpoint) const {
   const std::size_t index = endpoint.address - hosts_.size();
   if (index >= fargate_task_of_address_.size()) return {Resolution::Kind::kUnreachable};
   const Task& task = tasks_[fargate_task_of_address_[index]];
-  if (task.state == TaskState::kStopped || zone_partitioned_[task.zone]) return {Resolution::Kind::kUnreachable};
+  if (task.state == TaskState::kStopped || zone_partitioned_[task.zone] ||
+      region_down_[region_of_service(scenario_, task.service)]) {
+    return {Resolution::Kind::kUnreachable};
+  }
   if (task.state == TaskState::kStarting || endpoint.port != task.endpoint.port) return {Resolution::Kind::kRefused};
   return {Resolution::Kind::kTask, task.id};
 }

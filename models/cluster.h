@@ -101,6 +101,9 @@ class Cluster final : public sim::EventHandler {
   // Notice now, drain from now, stop after `warning` (Fargate Spot / EC2 Spot interruption).
   void interrupt_task(std::uint32_t task, sim::SimTime warning);
   void set_zone_partitioned(std::uint32_t zone, bool partitioned) { zone_partitioned_[zone] = partitioned; }
+  // A region's outage: nothing in it answers (its balancer included); its tasks keep their state.
+  void set_region_down(std::uint32_t region, bool down) { region_down_[region] = down; }
+  bool region_down(std::uint32_t region) const { return region_down_[region]; }
 
   // Where a connection to `endpoint` from a balancer lands.
   Resolution resolve(const Endpoint& endpoint) const;
@@ -152,6 +155,7 @@ class Cluster final : public sim::EventHandler {
   sim::Rng port_rng_;
   std::vector<Host> hosts_;
   std::vector<bool> zone_partitioned_;
+  std::vector<bool> region_down_;
   std::vector<Task> tasks_;
   std::vector<std::uint32_t> desired_;
   std::vector<std::uint32_t> running_;

@@ -54,6 +54,13 @@ std::vector<std::uint32_t> FaultInjector::pick_tasks(std::uint32_t service, std:
   return running;
 }
 
+std::uint32_t FaultInjector::region_index(const std::string& name) const {
+  for (std::uint32_t r = 0; r < scenario_.regions.size(); ++r) {
+    if (scenario_.regions[r].name == name) return r;
+  }
+  return 0;  // validated by the parser
+}
+
 std::vector<std::uint32_t> FaultInjector::hosts_of(const scenario::Fault& f) const {
   std::vector<std::uint32_t> hosts;
   if (f.host >= 0) {
@@ -126,11 +133,18 @@ void FaultInjector::begin(std::size_t index) {
     case Kind::kDeploy:
       deployments_.deploy(index);  // logs its own events
       return;
+    case Kind::kRegionOutage: {
+      const auto region = region_index(f.region);
+      cluster_.set_region_down(region, true);
+      metrics_.region_outage(now);
+      detail = "region " + f.region + " stops answering";
+      break;
+    }
   }
   metrics_.event(now, f.kind_name, detail);
   const bool lasting = f.kind == Kind::kHangTask || f.kind == Kind::kSlowTask || f.kind == Kind::kErrorTask ||
                        f.kind == Kind::kZoneOutage || f.kind == Kind::kDiscoveryOutage ||
-                       f.kind == Kind::kNetworkPartition || f.kind == Kind::kKillHost;
+                       f.kind == Kind::kNetworkPartition || f.kind == Kind::kKillHost || f.kind == Kind::kRegionOutage;
   if (lasting && f.duration_s > 0) {
     engine_.schedule_in(sim::from_seconds(f.duration_s), *this, kEnd | index, sim::Priority::kEarly);
   }
@@ -157,6 +171,7 @@ void FaultInjector::end(std::size_t index) {
       for (auto h : ids) cluster_.restore_host(h);
       break;
     case Kind::kDiscoveryOutage: discovery_.set_outage(false); break;
+    case Kind::kRegionOutage: cluster_.set_region_down(region_index(f.region), false); break;
     case Kind::kNetworkPartition: cluster_.set_zone_partitioned(cluster_.zone_index(f.zone), false); break;
     default: break;
   }

@@ -29,6 +29,7 @@ class FaultInjector final : public sim::EventHandler {
   void end(std::size_t index);
   std::vector<std::uint32_t> pick_tasks(std::uint32_t service, std::uint32_t count);
   std::vector<std::uint32_t> hosts_of(const scenario::Fault& fault) const;
+  std::uint32_t region_index(const std::string& name) const;
 
   sim::Engine& engine_;
   const scenario::Scenario& scenario_;

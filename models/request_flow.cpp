@@ -5,6 +5,7 @@
 
 #include "models/client_address.h"
 #include "models/health/retry_budget.h"
+#include "models/regions.h"
 
 namespace fleetsim::models {
 
@@ -114,6 +115,14 @@ void RequestFlow::on_event(std::uint64_t tag) {
     return;
   }
   const auto id = static_cast<std::uint32_t>(tag);
+  if (step == kClientEnter) {
+    try_once(id);
+    return;
+  }
+  if (step == kClientUnreachable) {
+    finish_request(id, Outcome::kTimeout);
+    return;
+  }
   const auto serial = static_cast<std::uint32_t>((tag >> 32) & kSerialMask);
   if (id >= attempts_.size() || attempts_[id].serial != serial) return;  // the attempt moved on
   switch (step) {
@@ -126,7 +135,7 @@ void RequestFlow::on_event(std::uint64_t tag) {
   }
 }
 
-void RequestFlow::start_client_request(std::uint32_t service, std::uint32_t client) {
+void RequestFlow::start_client_request(std::uint32_t service, std::uint32_t client, sim::SimTime client_rtt) {
   const std::uint32_t id = new_request();
   Request& r = requests_[id];
   r.arrival = engine_.now();
@@ -136,7 +145,14 @@ void RequestFlow::start_client_request(std::uint32_t service, std::uint32_t clie
   r.instance = static_cast<std::uint16_t>(client % instances_);
   metrics_.client_sent(r.arrival);
   if (budget_) budget_->deposit(r.arrival);
-  try_once(id);
+  const std::uint64_t tag = std::uint64_t{id};
+  if (cluster_.region_down(region_of_service(scenario_, service))) {
+    engine_.schedule_in(connect_timeout_, *this, (std::uint64_t{kClientUnreachable} << 60) | tag);
+  } else if (client_rtt > 0) {
+    engine_.schedule_in(client_rtt, *this, (std::uint64_t{kClientEnter} << 60) | tag);
+  } else {
+    try_once(id);
+  }
 }
 
 void RequestFlow::try_once(std::uint32_t request_id) {

@@ -34,8 +34,10 @@ class RequestFlow final : public sim::EventHandler {
               const scenario::Scenario& scenario);
   ~RequestFlow();
 
-  // A client request for `service` from client `client` arrives now.
-  void start_client_request(std::uint32_t service, std::uint32_t client);
+  // A client request for `service` from client `client` leaves the client now; it reaches the
+  // region's balancer after `client_rtt` (a region's extra round trip), or fails with a connect
+  // timeout when the region is down.
+  void start_client_request(std::uint32_t service, std::uint32_t client, sim::SimTime client_rtt = 0);
   void on_event(std::uint64_t tag) override;
 
   // The cluster stopped a task abruptly: its connections are reset.
@@ -57,6 +59,8 @@ class RequestFlow final : public sim::EventHandler {
     kFailBack = 4,      // a refusal, reset or wrong answer is back at the balancer
     kConnectTimeout = 5,
     kReadTimeouts = 6,  // the timeout queue's head may be due
+    kClientEnter = 7,   // a client request reaches its region (tag: request id)
+    kClientUnreachable = 8,  // the client gives up connecting to a region that is down
   };
 
   struct Request {

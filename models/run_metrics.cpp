@@ -22,6 +22,7 @@ RunMetrics::RunMetrics(const scenario::Scenario& scenario)
   ok_counter_ = series_.add_counter("ok");
   failed_counter_ = series_.add_counter("failed");
   retry_counter_ = series_.add_counter("retries");
+  failed_by_arrival_counter_ = series_.add_counter("failed_by_arrival");
   services_.resize(scenario.services.size());
   for (std::size_t i = 0; i < services_.size(); ++i) {
     services_[i].name = scenario.services[i].name;
@@ -40,6 +41,7 @@ void RunMetrics::client_done(sim::SimTime arrival, sim::SimTime now, Outcome out
   const bool ok = outcome == Outcome::kOk;
   in_system_.add(now, -1);
   series_.count(now, ok ? ok_counter_ : failed_counter_);
+  if (!ok) series_.count(arrival, failed_by_arrival_counter_);
   if (ok) series_.record_latency(now, now - arrival);
   if (!in_window(arrival)) return;
   ++outcomes_[static_cast<std::size_t>(outcome)];
@@ -117,6 +119,14 @@ void RunMetrics::event(sim::SimTime t, std::string kind, std::string detail) {
   } else if (events_.size() == kMaxEvents) {
     events_.push_back({sim::to_seconds(t), "events_truncated", "more events than " + std::to_string(kMaxEvents) + "; the rest are not listed"});
   }
+}
+
+void RunMetrics::region_outage(sim::SimTime now) {
+  if (outage_at_ < 0) outage_at_ = now;
+}
+
+void RunMetrics::failover_detected(sim::SimTime now) {
+  if (outage_at_ >= 0 && detected_at_ < 0 && now >= outage_at_) detected_at_ = now;
 }
 
 void RunMetrics::open_window() {
@@ -203,6 +213,28 @@ results::Results RunMetrics::finish(sim::SimTime end_of_run, const std::vector<s
   }
   for (const auto& s : services_) ts.tasks[s.name] = series_.gauge(s.tasks_gauge);
   r.events = events_;
+
+  if (outage_at_ >= 0) {
+    auto& f = r.failover;
+    f.present = true;
+    f.outage_at_s = sim::to_seconds(outage_at_);
+    f.detected_at_s = detected_at_ < 0 ? -1 : sim::to_seconds(detected_at_);
+    const auto& sent = series_.counter(sent_counter_);
+    const auto& failed = series_.counter(failed_by_arrival_counter_);
+    const auto first = static_cast<std::size_t>(outage_at_ / series_.step());
+    for (std::size_t k = first + 1; k < series_.steps(); ++k) {
+      if (sent[k] > 0 && static_cast<double>(failed[k]) <= 0.01 * static_cast<double>(sent[k])) {
+        f.recovered_at_s = step_s * static_cast<double>(k);
+        f.rto_s = f.recovered_at_s - f.outage_at_s;
+        break;
+      }
+    }
+    // Writes of the last replication lag never reached the other region.
+    const double lag_s = scenario_.failover.replication_lag_ms / 1000;
+    f.rpo_s = lag_s;
+    const double rate = first > 0 ? static_cast<double>(sent[first - 1]) / step_s : 0;
+    f.lost_writes = rate * scenario_.failover.writes_per_request * lag_s;
+  }
 
   const auto& slo = scenario_.slo;
   auto check = [&](std::string name, double target, double actual, bool pass) {

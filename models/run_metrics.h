@@ -41,6 +41,9 @@ class RunMetrics {
   void billed_tasks(std::uint32_t service, sim::SimTime now, double delta);
   void set_pending_tasks(std::uint32_t service, sim::SimTime now, double pending);
   void event(sim::SimTime t, std::string kind, std::string detail);
+  // A region went down now / DNS stopped sending clients to it now.
+  void region_outage(sim::SimTime now);
+  void failover_detected(sim::SimTime now);
   void open_window();
   void close_window();
 
@@ -83,7 +86,9 @@ class RunMetrics {
   sim::LatencyHistogram latency_;
   sim::TimeWeighted in_system_;
   sim::StepSeries series_;
-  std::size_t sent_counter_, ok_counter_, failed_counter_, retry_counter_;
+  std::size_t sent_counter_, ok_counter_, failed_counter_, retry_counter_, failed_by_arrival_counter_;
+  sim::SimTime outage_at_ = -1;
+  sim::SimTime detected_at_ = -1;
   std::vector<PerService> services_;
   std::vector<std::uint64_t> per_task_;        // by global task id, inside the window
   std::vector<std::uint32_t> task_service_;    // by global task id

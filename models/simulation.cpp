@@ -5,6 +5,8 @@
 #include "models/cluster.h"
 #include "models/cost_model.h"
 #include "models/deployment_controller.h"
+#include "models/dns_router.h"
+#include "models/regions.h"
 #include "models/discovery.h"
 #include "models/fault_injector.h"
 #include "models/health_checker.h"
@@ -99,24 +101,26 @@ class Clockwork final : public sim::EventHandler {
 }  // namespace
 
 struct Simulation::Parts {
-  explicit Parts(const scenario::Scenario& s)
-      : scenario(s),
-        metrics(s),
-        changes(engine, metrics, s.services.size()),
-        cluster(engine, s, changes),
-        catalog(s),
-        flow(engine, cluster, catalog, metrics, s),
-        discovery(engine, s, cluster, catalog, metrics),
-        traffic(engine, flow, catalog, s),
-        deployments(engine, s, cluster, catalog, discovery, metrics),
-        faults(engine, s, cluster, discovery, flow, deployments, metrics),
-        scaling(engine, s, cluster, metrics),
-        checker(engine, s, cluster, catalog),
-        end(sim::from_seconds(s.duration_s)),
-        clock(engine, metrics, cluster, s.services.size(), sim::from_seconds(s.step_s), end) {
+  explicit Parts(const scenario::Scenario& original)
+      : scenario(expand_regions(original)),
+        metrics(scenario),
+        changes(engine, metrics, scenario.services.size()),
+        cluster(engine, scenario, changes),
+        catalog(scenario),
+        flow(engine, cluster, catalog, metrics, scenario),
+        discovery(engine, scenario, cluster, catalog, metrics),
+        dns(engine, scenario, cluster, metrics),
+        traffic(engine, flow, dns, scenario),
+        deployments(engine, scenario, cluster, catalog, discovery, metrics),
+        faults(engine, scenario, cluster, discovery, flow, deployments, metrics),
+        scaling(engine, scenario, cluster, metrics),
+        checker(engine, scenario, cluster, catalog),
+        end(sim::from_seconds(scenario.duration_s)),
+        clock(engine, metrics, cluster, scenario.services.size(), sim::from_seconds(scenario.step_s), end) {
     changes.connect(&cluster, &discovery, &flow);
     cluster.start();
     discovery.start();
+    dns.start();
     engine.schedule_at(0, clock, Clockwork::kSample, sim::Priority::kFirst);
     engine.schedule_at(metrics.window_start(), clock, Clockwork::kOpenWindow, sim::Priority::kFirst);
     // Last at its time, so requests completing exactly at the end still count inside.
@@ -137,7 +141,7 @@ struct Simulation::Parts {
     engine.run_until(t);
   }
 
-  const scenario::Scenario& scenario;
+  const scenario::Scenario scenario;  // with regions expanded
   sim::Engine engine;
   RunMetrics metrics;
   TaskChanges changes;
@@ -145,6 +149,7 @@ struct Simulation::Parts {
   ServiceCatalog catalog;
   RequestFlow flow;
   Discovery discovery;
+  DnsRouter dns;
   TrafficSource traffic;
   DeploymentController deployments;
   FaultInjector faults;

@@ -4,9 +4,11 @@
 
 namespace fleetsim::models {
 
-TrafficSource::TrafficSource(sim::Engine& engine, RequestFlow& flow, const ServiceCatalog& catalog, const scenario::Scenario& s)
+TrafficSource::TrafficSource(sim::Engine& engine, RequestFlow& flow, DnsRouter& dns, const scenario::Scenario& s)
     : engine_(engine),
       flow_(flow),
+      dns_(dns),
+      base_services_(s.base_services),
       schedule_(s.traffic.profile, s.traffic.arrivals),
       end_(sim::from_seconds(s.duration_s)),
       clients_(s.traffic.clients),
@@ -17,8 +19,14 @@ TrafficSource::TrafficSource(sim::Engine& engine, RequestFlow& flow, const Servi
   for (const auto& route : s.traffic.routes) {
     total += route.weight;
     cumulative_weight_.push_back(total);
-    route_service_.push_back(catalog.index_of(route.service));
+    // Routes name base services; region r's copy is r × base_services further on.
+    const std::string name = s.regions.empty() ? route.service : route.service + "@" + s.regions.front().name;
+    std::uint32_t index = 0;
+    while (index < base_services_ && s.services[index].name != name) ++index;
+    route_service_.push_back(index);
   }
+  for (const auto& region : s.regions) region_rtt_.push_back(sim::from_millis(region.rtt_ms));
+  if (region_rtt_.empty()) region_rtt_.push_back(0);
 }
 
 void TrafficSource::start() { schedule_next(); }
@@ -37,7 +45,8 @@ void TrafficSource::on_event(std::uint64_t) {
     route = std::min(route, cumulative_weight_.size() - 1);
   }
   const auto client = static_cast<std::uint32_t>(client_rng_.below(clients_));
-  flow_.start_client_request(route_service_[route], client);
+  const std::uint32_t region = dns_.region_for(client);
+  flow_.start_client_request(region * base_services_ + route_service_[route], client, region_rtt_[region]);
   schedule_next();
 }
 

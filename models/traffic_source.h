@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/arrival_schedule.h"
+#include "models/dns_router.h"
 #include "models/request_flow.h"
 #include "models/service_catalog.h"
 #include "sim/engine.h"
@@ -14,7 +15,7 @@ namespace fleetsim::models {
 
 class TrafficSource final : public sim::EventHandler {
  public:
-  TrafficSource(sim::Engine& engine, RequestFlow& flow, const ServiceCatalog& catalog, const scenario::Scenario& scenario);
+  TrafficSource(sim::Engine& engine, RequestFlow& flow, DnsRouter& dns, const scenario::Scenario& scenario);
   // Schedules the first arrival.
   void start();
   void on_event(std::uint64_t tag) override;
@@ -23,11 +24,14 @@ class TrafficSource final : public sim::EventHandler {
   void schedule_next();
   sim::Engine& engine_;
   RequestFlow& flow_;
+  DnsRouter& dns_;
+  std::uint32_t base_services_;
+  std::vector<sim::SimTime> region_rtt_;
   ArrivalSchedule schedule_;
   sim::SimTime end_;
   std::uint32_t clients_;
   std::vector<double> cumulative_weight_;    // of routes
-  std::vector<std::uint32_t> route_service_; // service index of each route
+  std::vector<std::uint32_t> route_service_; // base service index of each route
   sim::Rng arrival_rng_;
   sim::Rng route_rng_;
   sim::Rng client_rng_;

@@ -76,6 +76,15 @@ struct Results {
     double monthly_usd = 0;   // projected to a month
     std::map<std::string, double> breakdown;  // item -> monthly usd
   } cost;
+  struct Failover {
+    bool present = false;     // a region outage happened
+    double outage_at_s = 0;
+    double detected_at_s = -1;   // DNS stopped answering the failed region (-1: never)
+    double recovered_at_s = -1;  // first step after the outage with >= 99 % of requests ok (by send time)
+    double rto_s = -1;           // recovered_at_s - outage_at_s
+    double rpo_s = 0;            // data written in the last replication_lag before the outage is lost
+    double lost_writes = 0;      // estimate: write rate at the outage × replication lag
+  } failover;
   std::vector<SloCheck> slo_checks;
   bool slo_pass = true;
   std::vector<std::string> warnings;

@@ -107,6 +107,12 @@ std::string to_json_text(const Results& r) {
   ordered_json events = ordered_json::array();
   for (const auto& e : r.events) events.push_back({{"t", tidy(e.t)}, {"kind", e.kind}, {"detail", e.detail}});
   j["events"] = events;
+  if (r.failover.present) {
+    const auto& f = r.failover;
+    j["failover"] = {{"outage_at_s", tidy(f.outage_at_s)}, {"detected_at_s", tidy(f.detected_at_s)},
+                     {"recovered_at_s", tidy(f.recovered_at_s)}, {"rto_s", tidy(f.rto_s)},
+                     {"rpo_s", tidy(f.rpo_s)}, {"lost_writes", tidy(f.lost_writes)}};
+  }
   if (r.cost.present) {
     ordered_json breakdown = ordered_json::object();
     for (const auto& [item, usd] : r.cost.breakdown) breakdown[item] = std::round(usd * 100) / 100;

@@ -338,7 +338,8 @@ std::vector<Fault> parse_faults(const json& list, const std::string& file, doubl
       {"slow_task", Fault::Kind::kSlowTask},         {"error_task", Fault::Kind::kErrorTask},
       {"zone_outage", Fault::Kind::kZoneOutage},     {"discovery_outage", Fault::Kind::kDiscoveryOutage},
       {"network_partition", Fault::Kind::kNetworkPartition}, {"scale", Fault::Kind::kScale},
-      {"exec", Fault::Kind::kExec},                   {"deploy", Fault::Kind::kDeploy}};
+      {"exec", Fault::Kind::kExec},                   {"deploy", Fault::Kind::kDeploy},
+      {"region_outage", Fault::Kind::kRegionOutage}};
   std::vector<std::string> names;
   for (const auto& [name, kind] : kinds) names.push_back(name);
   std::vector<Fault> faults;
@@ -371,6 +372,10 @@ std::vector<Fault> parse_faults(const json& list, const std::string& file, doubl
     if (k == K::kZoneOutage || k == K::kNetworkPartition) {
       f.zone = r.string("zone", "");
       if (f.zone.empty()) r.fail("zone", "required for " + f.kind_name + ": a zone of hosts.zones");
+    }
+    if (k == K::kRegionOutage) {
+      f.region = r.string("region", "");
+      if (f.region.empty()) r.fail("region", "required for region_outage: a name from regions");
     }
     if (k == K::kSlowTask) {
       if (!r.has("extra_ms")) r.fail("extra_ms", "required for slow_task: the added service time in ms");
@@ -409,6 +414,52 @@ std::vector<Fault> parse_faults(const json& list, const std::string& file, doubl
   return faults;
 }
 
+std::vector<Region> parse_regions(const json& list, const std::string& file) {
+  std::vector<Region> regions;
+  std::size_t primaries = 0, actives = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    ObjectReader r(list[i], index_path("regions", i), file);
+    Region region;
+    region.name = r.string("name", "");
+    if (region.name.empty() || region.name.find('@') != std::string::npos) {
+      r.fail("name", "required: a region name without '@'");
+    }
+    const std::string role = r.choice("role", "primary", {"primary", "standby", "active"});
+    region.role = role == "standby" ? Region::Role::kStandby : role == "active" ? Region::Role::kActive : Region::Role::kPrimary;
+    region.rtt_ms = r.number("rtt_ms", 0, Range::kNonNegative, 10'000);
+    region.weight = r.number("weight", 1, Range::kPositive, 1e6);
+    r.finish();
+    for (const auto& other : regions) {
+      if (other.name == region.name) r.fail("name", "duplicate region \"" + region.name + "\"");
+    }
+    primaries += region.role == Region::Role::kPrimary;
+    actives += region.role == Region::Role::kActive;
+    regions.push_back(region);
+  }
+  if (regions.empty()) throw InputError(file, "regions", "expected at least one region (or leave regions out)");
+  if (actives > 0 && primaries + actives != regions.size() && primaries > 0) {
+    throw InputError(file, "regions", "mix either primary/standby (active-passive) or active (active-active) roles, not both");
+  }
+  if (actives == 0 && primaries != 1) {
+    throw InputError(file, "regions", "active-passive needs exactly one region with role \"primary\"");
+  }
+  return regions;
+}
+
+Failover parse_failover(const json& value, const std::string& file) {
+  ObjectReader r(value, "failover", file);
+  Failover f;
+  f.dns_ttl_s = r.number("dns_ttl_s", f.dns_ttl_s, Range::kNonNegative, 86'400);
+  f.health_check_interval_s = r.number("health_check_interval_s", f.health_check_interval_s, Range::kPositive, 3600);
+  f.failure_threshold = static_cast<std::uint32_t>(r.integer("failure_threshold", 3, 1, 10));
+  f.replication_lag_ms = r.number("replication_lag_ms", 0, Range::kNonNegative, 3'600'000);
+  f.writes_per_request = r.number("writes_per_request", 0, Range::kNonNegative, 1000);
+  f.sticky_share = r.number("sticky_share", 0, Range::kProbability);
+  f.sticky_extra_s = r.number("sticky_extra_s", f.sticky_extra_s, Range::kNonNegative, 86'400);
+  r.finish();
+  return f;
+}
+
 void check_references(const Scenario& s) {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < s.services.size(); ++i) {
@@ -431,8 +482,24 @@ void check_references(const Scenario& s) {
   for (std::size_t i = 0; i < s.faults.size(); ++i) {
     const Fault& f = s.faults[i];
     const std::string path = index_path("faults", i);
-    if (!f.service.empty() && !index.count(f.service)) {
-      throw InputError(s.file, path + ".service", "unknown service \"" + f.service + "\"; services are: " + known_list());
+    // "service@region" names a service's copy in one region; plain names mean the primary's.
+    std::string base = f.service;
+    if (const auto at = base.find('@'); at != std::string::npos && !s.regions.empty()) {
+      const std::string region = base.substr(at + 1);
+      base = base.substr(0, at);
+      if (std::none_of(s.regions.begin(), s.regions.end(), [&](const Region& r) { return r.name == region; })) {
+        throw InputError(s.file, path + ".service", "unknown region \"" + region + "\" in \"" + f.service + "\"");
+      }
+    }
+    if (!f.region.empty() && std::none_of(s.regions.begin(), s.regions.end(), [&](const Region& r) { return r.name == f.region; })) {
+      std::string names;
+      for (const auto& r : s.regions) names += (names.empty() ? "" : ", ") + r.name;
+      throw InputError(s.file, path + ".region", "unknown region \"" + f.region + "\"" +
+                                                     (names.empty() ? "; this scenario has no regions" : "; regions are: " + names));
+    }
+    if (!base.empty() && !index.count(base)) {
+      const std::string& shown = base;
+      throw InputError(s.file, path + ".service", "unknown service \"" + shown + "\"; services are: " + known_list());
     }
     if (!f.zone.empty() && std::find(s.hosts.zones.begin(), s.hosts.zones.end(), f.zone) == s.hosts.zones.end()) {
       std::string zones;
@@ -501,9 +568,15 @@ Scenario parse_document(const json& doc, const std::string& file) {
     s.cost = parse_cost(*cost, file);
     if (s.hosts.given) check_instance_type(s.cost->prices, s.hosts.instance_type, file, "hosts.instance_type");
   }
-  for (const char* key : {"regions", "failover"}) r.unmodelled(key, s.unmodelled);
+  if (const json* regions = r.array("regions")) s.regions = parse_regions(*regions, file);
+  if (const json* failover = r.object("failover")) {
+    if (s.regions.empty()) r.fail("failover", "failover needs regions (a list of at least two)");
+    s.failover = parse_failover(*failover, file);
+  }
   r.finish();
   check_references(s);
+  s.base_services = static_cast<std::uint32_t>(s.services.size());
+  s.hosts_per_region = s.hosts.count;
   s.canonical_json = doc.dump();
   s.sha256 = sha256_hex(s.canonical_json);
   return s;

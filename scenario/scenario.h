@@ -117,7 +117,7 @@ struct Discovery {
 struct Fault {
   enum class Kind {
     kKillTask, kKillHost, kSpotInterruption, kHangTask, kSlowTask, kErrorTask, kZoneOutage,
-    kDiscoveryOutage, kNetworkPartition, kScale, kExec, kDeploy
+    kDiscoveryOutage, kNetworkPartition, kScale, kExec, kDeploy, kRegionOutage
   };
   Kind kind = Kind::kKillTask;
   std::string kind_name;
@@ -127,6 +127,7 @@ struct Fault {
   std::uint32_t count = 1;     // tasks affected
   std::int64_t host = -1;      // kill_host: host index
   std::string zone;            // kill_host by zone, zone_outage, network_partition
+  std::string region;          // region_outage
   double extra_ms = 0;         // slow_task
   double error_rate = 1;       // error_task
   std::uint32_t replicas = 0;  // scale: the new desired count
@@ -182,6 +183,26 @@ struct Service {
   std::string algorithm;  // this service's upstream algorithm; empty = balancer.algorithm
 };
 
+// A region running a full copy of the fleet (`regions`); without regions there is one, implicit.
+struct Region {
+  enum class Role { kPrimary, kStandby, kActive };
+  std::string name;
+  Role role = Role::kPrimary;
+  double rtt_ms = 0;   // extra round trip between the clients and this region
+  double weight = 1;   // active-active: share of DNS answers among healthy active regions
+};
+
+// DNS failover between regions (Route 53 failover or weighted records with health checks).
+struct Failover {
+  double dns_ttl_s = 60;               // clients re-resolve this long after their last answer
+  double health_check_interval_s = 30; // Route 53 checks each region's endpoint this often
+  std::uint32_t failure_threshold = 3; // consecutive failed checks to mark a region down (and passes to bring it back)
+  double replication_lag_ms = 0;       // data written in the primary reaches the standby this much later
+  double writes_per_request = 0;       // for the lost-writes estimate (RPO) at failover
+  double sticky_share = 0;             // share of clients that keep a stale answer longer than the TTL
+  double sticky_extra_s = 300;         // how much longer they keep it
+};
+
 struct Slo {
   double latency_p50_ms = 0;  // 0 = no check
   double latency_p99_ms = 0;
@@ -205,6 +226,14 @@ struct Scenario {
   Discovery discovery;
   std::vector<Fault> faults;   // in time order
   std::optional<CostSpec> cost;
+  std::vector<Region> regions;      // empty: one region
+  Failover failover;
+  // Set by models::expand_regions, which gives every region its own copy of the services (region
+  // r's copy of base service k is services[r × base_services + k]) and of the hosts (region r
+  // has hosts [r × hosts_per_region, (r + 1) × hosts_per_region)).
+  std::uint32_t region_count = 1;
+  std::uint32_t base_services = 0;
+  std::uint32_t hosts_per_region = 0;
   Slo slo;
   // Keys recognised from the design but not modelled by this build: each is named in a
   // warning on stderr and in results, never silently honoured.

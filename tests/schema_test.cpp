@@ -31,11 +31,12 @@ namespace {
 const std::string kSourceDir = FLEETSIM_SOURCE_DIR;
 const std::string kNotModelled = "not modelled by this build yet";
 
-// Deployments are being added by their owner: the parser already takes the `deploy` fault kind
-// (and the contents of services[].deployment, which the schema accepts as any value), but the
-// schema leaves them undescribed until they are documented. Checked to be in the parser, so that
-// this list is emptied when the schema catches up.
-const std::set<std::string> kPendingFaultKinds = {"deploy"};
+// Work in progress by other engineers: deployments and regions. The parser already takes the
+// `deploy` and `region_outage` fault kinds (and the contents of services[].deployment, regions
+// and failover, which the schema accepts as any value), but the schema leaves them undescribed
+// until they are documented. Checked to be in the parser, so that this list is emptied when the
+// schema catches up.
+const std::set<std::string> kPendingFaultKinds = {"deploy", "region_outage"};
 
 json read_json_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -187,13 +188,21 @@ json minimal_instance(const json& object_schema, json seed) {
 }
 
 // Sets target[key] = value; when key belongs to an "exactly one of" group, removes the other
-// members so the document stays valid.
-void set_key(const Allowed& allowed, json& target, const std::string& key, const json& value) {
+// members, and when the object's dependentRequired says the key needs others, adds them at their
+// examples, so the document stays valid.
+void set_key(const json& object_schema, const Allowed& allowed, json& target, const std::string& key,
+             const json& value) {
   for (const auto& group : allowed.exclusive) {
     if (std::find(group.begin(), group.end(), key) == group.end()) continue;
     for (const auto& k : group) target.erase(k);
   }
   target[key] = value;
+  if (object_schema.contains("dependentRequired") && object_schema["dependentRequired"].contains(key)) {
+    for (const auto& needed : object_schema["dependentRequired"][key]) {
+      const std::string k = needed.get<std::string>();
+      if (!target.contains(k)) target[k] = example_of(object_schema["properties"][k]);
+    }
+  }
 }
 
 // ---- The documents ----
@@ -721,7 +730,7 @@ TEST_CASE("the parser accepts every key the schema lists, and warns exactly on t
       const json& property = object["properties"][key];
       json doc = base_document();
       const json value = example_of(property);
-      set_key(allowed, c.locate(doc), key, value);
+      set_key(object, allowed, c.locate(doc), key, value);
       INFO(c.name << " key " << key << " = " << value.dump());
       const Parsed parsed = parse(doc);
       CHECK_THAT(parsed.error, !Catch::Contains("unknown key"));
@@ -732,6 +741,29 @@ TEST_CASE("the parser accepts every key the schema lists, and warns exactly on t
       CHECK(noted == is_unmodelled(property));
     }
   }
+}
+
+TEST_CASE("the recognised-but-unmodelled keys are exactly these, and the parser warns on all of them", "[schema]") {
+  // hosts, discovery, faults, cost, autoscaling and the balancer's health and retry keys are
+  // modelled now (regions and failover are parsed, being added); these are what is left
+  // (docs/scenarios.md, "Recognised but not modelled").
+  const std::set<std::string> expected = {"services[0].health_check", "traffic.routes[0].method",
+                                          "traffic.routes[0].headers", "traffic.routes[0].body"};
+  std::set<std::string> in_schema;
+  json doc = base_document();
+  for (const auto& c : object_cases()) {
+    const json& object = object_schema(c);
+    for (const auto& key : allowed_in_base(c).keys) {
+      const json& property = object["properties"][key];
+      if (!is_unmodelled(property)) continue;
+      in_schema.insert(path_of(c, key));
+      set_key(object, allowed_in_base(c), c.locate(doc), key, example_of(property));
+    }
+  }
+  CHECK(in_schema == expected);
+  const Parsed parsed = parse(doc);
+  REQUIRE(parsed.error == "");
+  CHECK(std::set<std::string>(parsed.scenario.unmodelled.begin(), parsed.scenario.unmodelled.end()) == expected);
 }
 
 TEST_CASE("the parser rejects a key the schema does not allow, and knows exactly the schema's keys", "[schema]") {
@@ -916,6 +948,19 @@ TEST_CASE("the schema's conditional rules agree with the parser", "[schema]") {
       INFO(fault.dump());
       CHECK(parse(doc).error.empty() == !needs_hosts);
       if (needs_hosts) CHECK_THAT(parse(doc).error, Catch::Contains("needs hosts"));
+    }
+  }
+  SECTION("dependentRequired: a key that needs another is refused without it") {
+    const json dependencies = schema().value("dependentRequired", json::object());  // alive for items()
+    REQUIRE(!dependencies.empty());
+    for (const auto& [key, needed] : dependencies.items()) {
+      INFO(key << " needs " << needed.dump());
+      json doc = base_document();
+      doc[key] = example_of(schema()["properties"][key]);
+      for (const auto& k : needed) doc[k.get<std::string>()] = example_of(schema()["properties"][k.get<std::string>()]);
+      CHECK(parse(doc).error == "");
+      for (const auto& k : needed) doc.erase(k.get<std::string>());
+      CHECK_THAT(parse(doc).error, Catch::Contains(key));
     }
   }
   SECTION("health_check.timeout_s < interval_s, with the default timeout too") {
