@@ -175,7 +175,11 @@ void FaultInjector::end(std::size_t index) {
     case Kind::kNetworkPartition: cluster_.set_zone_partitioned(cluster_.zone_index(f.zone), false); break;
     default: break;
   }
-  metrics_.event(engine_.now(), f.kind_name + "_end", f.service.empty() ? f.zone : f.service);
+  std::string what = !f.service.empty() ? f.service : !f.zone.empty() ? "zone " + f.zone
+                     : !f.region.empty()  ? "region " + f.region
+                     : f.host >= 0        ? "host " + std::to_string(f.host)
+                                          : std::string();
+  metrics_.event(engine_.now(), f.kind_name + "_end", what);
 }
 
 }  // namespace fleetsim::models

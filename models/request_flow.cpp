@@ -164,9 +164,9 @@ void RequestFlow::try_once(std::uint32_t request_id) {
   const std::span<const std::uint32_t> tried(r.tried, r.tried_count);
   const int slot = group.pick(client_address(r.client), engine_.now(), tried, service.balancer_rngs[r.instance]);
   if (slot == kNoBackend) {
-    // nginx: "no live upstreams" (502) on the first try; after a failed try, the last try's
-    // result is what the client gets (handled by the caller).
-    finish_request(request_id, Outcome::kNoBackend);
+    // nginx: "no live upstreams" (502) on the first try; after failed tries with no server left
+    // to try, the client gets the last try's result.
+    finish_request(request_id, r.tries == 0 ? Outcome::kNoBackend : r.last_failure);
     return;
   }
   const std::uint32_t id = new_attempt(request_id);
@@ -350,6 +350,7 @@ void RequestFlow::result_at_balancer(std::uint32_t id, Outcome outcome) {
   if (outcome != Outcome::kOk && retryable(outcome) && tries_left &&
       (!budget_ || budget_->try_withdraw(now))) {
     metrics_.retry(now);
+    r.last_failure = outcome;
     try_once(request_id);
     return;
   }
@@ -358,8 +359,6 @@ void RequestFlow::result_at_balancer(std::uint32_t id, Outcome outcome) {
 
 void RequestFlow::finish_request(std::uint32_t request_id, Outcome outcome) {
   Request& r = requests_[request_id];
-  // After failed tries, "no live upstreams" means every server was tried: the client gets the
-  // last try's error, as nginx returns the last upstream's result.
   const std::uint32_t parent = r.parent;
   const sim::SimTime arrival = r.arrival;
   r.live = false;

@@ -72,6 +72,7 @@ class RequestFlow final : public sim::EventHandler {
     std::uint16_t instance;       // balancer instance
     std::uint8_t tries;           // attempts made so far
     std::uint8_t tried_count;     // valid entries of `tried` (this generation's slots)
+    Outcome last_failure;         // of the previous try, what the client gets if none is left
     bool live;
     std::uint32_t tried[kMaxTries];
   };

@@ -102,7 +102,8 @@ OutlierSpec parse_outlier(const json& value, const std::string& path, const std:
 RetrySpec parse_retries(const json& value, const std::string& path, const std::string& file) {
   ObjectReader r(value, path, file);
   RetrySpec spec;
-  spec.tries = static_cast<std::uint32_t>(r.integer("tries", spec.tries, 0, 100));
+  // At most 16 tries: the request keeps the tried servers in a fixed array.
+  spec.tries = static_cast<std::uint32_t>(r.integer("tries", spec.tries, 0, 16));
   if (const json* on = r.array("on")) {
     spec.on.reset();
     for (std::size_t i = 0; i < on->size(); ++i) {
