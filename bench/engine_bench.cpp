@@ -268,10 +268,34 @@ void BM_EngineP2CFleet10000(benchmark::State& state) {
   run_engine(state, scenario, "engine_p2c_10000");
 }
 
+// The M/M/4 again with the platform models switched on around it: hosts with dynamic ports,
+// poll discovery, nginx passive checks and retries on every try, active health checks, an
+// autoscaler evaluating, and a read timeout armed for every attempt. Same events per request;
+// what it costs over BM_EngineMM4 is the models' overhead.
+void BM_EngineMM4WithPlatform(benchmark::State& state) {
+  char text[2048];
+  std::snprintf(text, sizeof text,
+                R"({"name": "bench-mm4-platform", "seed": %llu, "duration_s": %g, "warmup_s": 0, "step_s": %g,
+                    "traffic": {"arrivals": "poisson", "rate_rps": %.17g, "routes": [{"service": "s"}]},
+                    "balancer": {"algorithm": "round_robin", "max_fails": 3, "fail_timeout_s": 30,
+                                 "retries": {"tries": 3, "on": ["error", "timeout", "http_503"]},
+                                 "connect_timeout_s": 5, "read_timeout_s": 10,
+                                 "health_check": {"interval_s": 10, "timeout_s": 5}},
+                    "discovery": {"mode": "poll", "interval_s": 30, "reload_s": 0.5},
+                    "hosts": {"count": 2, "vcpu": 4, "memory_gb": 8, "zones": ["a", "b"]},
+                    "services": [{"name": "s", "replicas": 1, "task": {"workers": %d},
+                                  "service_time_ms": {"dist": "exponential", "mean_ms": 1},
+                                  "autoscaling": {"metric": "cpu", "target": 0.95, "min": 1, "max": 1}}]})",
+                static_cast<unsigned long long>(kSeed), kMm4DurationS, kMm4DurationS, kArrivalRatePerS, kServers);
+  static const auto scenario = load(text, "mm4-platform");
+  run_engine(state, scenario, "engine_mm4_platform");
+}
+
 }  // namespace
 
 BENCHMARK(BM_BareLoopMM4)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(30);
 BENCHMARK(BM_EngineMM4)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(30);
+BENCHMARK(BM_EngineMM4WithPlatform)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(30);
 BENCHMARK(BM_EngineLeastConnFleet1000)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
 BENCHMARK(BM_EngineP2CFleet10000)->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(3);
 
