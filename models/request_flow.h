@@ -22,7 +22,6 @@
 #include "models/run_metrics.h"
 #include "models/service_catalog.h"
 #include "sim/engine.h"
-#include "sim/ring_queue.h"
 
 namespace fleetsim::models {
 
