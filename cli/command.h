@@ -12,5 +12,6 @@ using Arguments = std::vector<std::string>;  // after the subcommand name
 int run_command(const Arguments& args);
 int compare_command(const Arguments& args);
 int check_command(const Arguments& args);
+int load_command(const Arguments& args);
 
 }  // namespace fleetsim::cli

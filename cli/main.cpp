@@ -20,6 +20,9 @@ const char* kUsage =
     "           simulate each variant; print them side by side; write DIR/<variant>/results.json\n"
     "  check    SCENARIO [--set PATH=VALUE]...\n"
     "           validate the scenario only\n"
+    "  load     SCENARIO --target http://HOST:PORT --out DIR [--duration S] [--connections N]\n"
+    "           [--threads T] [--max-connections N] [--timeout S] [--allow-remote] [--set ...] [--seed N]\n"
+    "           replay the scenario's traffic against a real endpoint; write DIR/results.json\n"
     "\n"
     "exit status: 0 done, 2 bad input, 1 anything else\n";
 
@@ -37,6 +40,7 @@ int main(int argc, char** argv) {
     if (command == "run") return fleetsim::cli::run_command(args);
     if (command == "compare") return fleetsim::cli::compare_command(args);
     if (command == "check") return fleetsim::cli::check_command(args);
+    if (command == "load") return fleetsim::cli::load_command(args);
     std::cerr << "fleetsim: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const fleetsim::scenario::InputError& e) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ struct Results {
   double availability = 0;   // ok / sent
   double throughput_rps = 0; // ok per second of the window
   LatencySummary latency;
+  // loadgen: latency from the actual send instead of the intended one (not corrected for
+  // coordinated omission), for comparison, as wrk2 keeps it.
+  std::optional<LatencySummary> latency_uncorrected;
   sim::LatencyHistogram histogram;  // the latency distribution behind `latency` (ns)
   double concurrency_mean = 0;      // requests in the system, time-weighted over the window
 

@@ -81,6 +81,7 @@ std::string to_json_text(const Results& r) {
   j["availability"] = tidy(r.availability);
   j["throughput_rps"] = tidy(r.throughput_rps);
   j["latency_ms"] = latency_json(r.latency);
+  if (r.latency_uncorrected) j["latency_uncorrected_ms"] = latency_json(*r.latency_uncorrected);
   j["concurrency"] = {{"mean", tidy(r.concurrency_mean)}};
   ordered_json spectrum = ordered_json::array();
   for (const auto& b : r.histogram.buckets()) spectrum.push_back({b.lower, b.upper, b.count});

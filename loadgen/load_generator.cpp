@@ -1,0 +1,279 @@
+#include "loadgen/load_generator.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "loadgen/http_client.h"
+#include "loadgen/load_recorder.h"
+#include "loadgen/send_plan.h"
+#include "models/client_address.h"
+
+namespace fleetsim::loadgen {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using Endpoints = asio::ip::tcp::resolver::results_type;
+
+namespace {
+
+// One load thread: its own io_context, connections, share of the plan and recorder.
+// Thread k takes the plan's sends k, k + T, k + 2T, ...: the union over threads is the plan.
+class LoadWorker {
+ public:
+  LoadWorker(const scenario::Scenario& s, const LoadOptions& o, const Endpoints& endpoints, std::uint32_t index,
+             std::uint32_t threads, std::uint32_t connection_cap, Clock::time_point start, StepLatencies& steps,
+             LiveCounters& live)
+      : options_(o),
+        endpoints_(endpoints),
+        index_(index),
+        threads_(threads),
+        cap_(connection_cap),
+        start_(start),
+        end_ns_(sim::from_seconds(o.duration_s)),
+        timeout_ns_(sim::from_seconds(o.timeout_s)),
+        plan_(s, o.duration_s),
+        timer_(io_),
+        recorder_(sim::from_seconds(s.warmup_s), end_ns_, sim::kNanosPerSecond,
+                  static_cast<std::size_t>(std::ceil(o.duration_s)), steps, live) {}
+
+  void run() {
+    if (options_.connections > 0) {
+      for (std::uint32_t i = 0; i < cap_; ++i) send_closed(new_connection());
+    } else {
+      have_next_ = take_own(next_);
+      arm_timer();
+    }
+    io_.run();
+    for (auto& c : connections_) c->close();
+    recorder_.flush();
+  }
+  LoadRecorder& recorder() { return recorder_; }
+  std::uint64_t planned() const { return planned_; }
+
+ private:
+  sim::SimTime now_ns() const { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_).count(); }
+  sim::SimTime ns_of(Clock::time_point t) const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t - start_).count();
+  }
+
+  bool take_own(PlannedSend& p) {
+    while (plan_.next(p)) {
+      if (sequence_++ % threads_ == index_) return true;
+    }
+    return false;
+  }
+
+  HttpConnection* new_connection() {
+    connections_.push_back(std::make_unique<HttpConnection>(io_, endpoints_, options_.target.host_header));
+    return connections_.back().get();
+  }
+
+  // Open model: wake at the next intended send time.
+  void arm_timer() {
+    if (!have_next_) return;  // the plan is over; completions drain the rest
+    timer_.expires_at(start_ + std::chrono::nanoseconds(next_.at_ns));
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      const sim::SimTime now = now_ns();
+      while (have_next_ && next_.at_ns <= now) {
+        recorder_.planned(next_.at_ns);
+        ++planned_;
+        pending_.push_back(next_);
+        have_next_ = take_own(next_);
+      }
+      dispatch();
+      arm_timer();
+    });
+  }
+
+  // Sends due requests on free connections, opening new ones up to the cap; drops the ones whose
+  // send deadline has passed.
+  void dispatch() {
+    const sim::SimTime now = now_ns();
+    while (!pending_.empty()) {
+      const PlannedSend p = pending_.front();
+      if (now - p.at_ns > timeout_ns_) {
+        pending_.pop_front();
+        recorder_.finished(p.at_ns, now, now, LoadOutcome::kDropped);
+        continue;
+      }
+      HttpConnection* c = nullptr;
+      if (!idle_.empty()) {
+        c = idle_.back();
+        idle_.pop_back();
+      } else if (connections_.size() < cap_) {
+        c = new_connection();
+      } else {
+        return;
+      }
+      pending_.pop_front();
+      send(c, p, [this](HttpConnection* done) {
+        idle_.push_back(done);
+        dispatch();
+      });
+    }
+  }
+
+  // Closed model: send again as soon as the previous response is in, until the end.
+  void send_closed(HttpConnection* c) {
+    const sim::SimTime now = now_ns();
+    if (now >= end_ns_) return;
+    PlannedSend p;
+    do plan_.next_identity(p);
+    while (sequence_++ % threads_ != index_);
+    p.at_ns = now;
+    recorder_.planned(now);
+    ++planned_;
+    send(c, p, [this](HttpConnection* done) { send_closed(done); });
+  }
+
+  template <typename Then>
+  void send(HttpConnection* c, const PlannedSend& p, Then then) {
+    const std::string target = options_.target.base_path + plan_.path(p.route);
+    const std::string client = models::format_ipv4(models::client_address(p.client));
+    c->send(target, client, Clock::now() + std::chrono::nanoseconds(timeout_ns_),
+            [this, c, p, then](LoadOutcome outcome, Clock::time_point sent_at, Clock::time_point done_at) {
+              recorder_.finished(p.at_ns, ns_of(sent_at), ns_of(done_at), outcome);
+              then(c);
+            });
+  }
+
+  const LoadOptions& options_;
+  const Endpoints& endpoints_;
+  std::uint32_t index_, threads_, cap_;
+  Clock::time_point start_;
+  sim::SimTime end_ns_, timeout_ns_;
+  asio::io_context io_;
+  SendPlan plan_;
+  std::uint64_t sequence_ = 0;  // position in the whole plan
+  PlannedSend next_;            // this thread's next send, when have_next_
+  bool have_next_ = false;
+  std::uint64_t planned_ = 0;
+  asio::steady_timer timer_;
+  std::deque<PlannedSend> pending_;                        // due, not yet sent, in plan order
+  std::vector<std::unique_ptr<HttpConnection>> connections_;  // owned; never more than cap_
+  std::vector<HttpConnection*> idle_;                      // connected or not, not busy
+  LoadRecorder recorder_;
+};
+
+double ms(sim::SimTime ns) { return sim::to_millis(ns); }
+
+}  // namespace
+
+LoadReport run_load(const scenario::Scenario& s, const LoadOptions& o) {
+  if (!(o.duration_s > 0) || o.duration_s > kMaxLoadDuration_s) {
+    throw std::invalid_argument("load duration must be in (0, 3600] s");
+  }
+  Endpoints endpoints;
+  {
+    asio::io_context io;
+    asio::ip::tcp::resolver resolver(io);
+    boost::system::error_code ec;
+    endpoints = resolver.resolve(o.target.host, o.target.port, ec);
+    if (ec) throw std::runtime_error("cannot resolve " + o.target.host + ": " + ec.message());
+  }
+  // Never more threads than connections, so every thread has at least one.
+  const std::uint32_t pool = o.connections > 0 ? o.connections : std::max<std::uint32_t>(1, o.max_connections);
+  const std::uint32_t threads = std::max<std::uint32_t>(1, std::min(o.threads, pool));
+  const std::size_t steps = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(o.duration_s)));
+  StepLatencies step_latencies(steps);
+  LiveCounters live;
+
+  const Clock::time_point start = Clock::now() + std::chrono::milliseconds(20);  // threads ready first
+  std::vector<std::unique_ptr<LoadWorker>> workers;
+  for (std::uint32_t i = 0; i < threads; ++i) {
+    const std::uint32_t cap = pool / threads + (i < pool % threads ? 1 : 0);
+    workers.push_back(
+        std::make_unique<LoadWorker>(s, o, endpoints, i, threads, cap, start, step_latencies, live));
+  }
+  std::atomic<std::uint32_t> running{threads};
+  std::vector<std::exception_ptr> failures(threads);  // a thread's unexpected exception, rethrown here
+  std::vector<std::thread> pool_threads;
+  for (std::uint32_t i = 0; i < threads; ++i) {
+    pool_threads.emplace_back([&running, &failures, i, worker = workers[i].get()] {
+      try {
+        worker->run();
+      } catch (...) {
+        failures[i] = std::current_exception();
+      }
+      running.fetch_sub(1);
+    });
+  }
+  // Progress: one line a second on stderr.
+  std::uint64_t last_sent = 0, last_ok = 0, last_failed = 0;
+  for (int second = 1; running.load() > 0; ++second) {
+    const auto wake = start + std::chrono::seconds(second);
+    while (running.load() > 0 && Clock::now() < wake) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (running.load() == 0 || o.quiet) continue;
+    const std::uint64_t sent = live.sent.load(), ok = live.ok.load(), failed = live.failed.load();
+    std::fprintf(stderr, "load: %4d s / %.0f s  sent %llu/s  ok %llu/s  errors %llu/s  in flight %lld\n", second,
+                 o.duration_s, static_cast<unsigned long long>(sent - last_sent),
+                 static_cast<unsigned long long>(ok - last_ok), static_cast<unsigned long long>(failed - last_failed),
+                 static_cast<long long>(sent) - static_cast<long long>(ok + failed));
+    last_sent = sent, last_ok = ok, last_failed = failed;
+  }
+  for (auto& t : pool_threads) t.join();
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  LoadReport report;
+  report.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  LoadRecorder& total = workers.front()->recorder();
+  for (std::size_t i = 1; i < workers.size(); ++i) total.merge(workers[i]->recorder());
+  for (const auto& w : workers) report.planned_total += w->planned();
+
+  results::Results& r = report.results;
+  r.source = "loadgen";
+  r.scenario_name = s.name;
+  r.scenario_sha256 = s.sha256;
+  r.seed = s.seed;
+  r.window_start_s = s.warmup_s;
+  r.window_end_s = o.duration_s;
+  r.sent = total.sent();
+  for (int i = 0; i < kLoadOutcomeCount; ++i) {
+    r.by_outcome[std::string(load_outcome_name(static_cast<LoadOutcome>(i)))] = total.outcomes()[i];
+  }
+  r.ok = total.outcomes()[static_cast<std::size_t>(LoadOutcome::kOk)];
+  r.failed = r.sent - r.ok;
+  r.availability = r.sent ? static_cast<double>(r.ok) / static_cast<double>(r.sent) : 1.0;
+  r.throughput_rps = static_cast<double>(r.ok) / (o.duration_s - s.warmup_s);
+  r.latency = results::LatencySummary::of(total.corrected());
+  r.histogram = total.corrected();
+  report.uncorrected = total.uncorrected();
+  report.uncorrected_latency = results::LatencySummary::of(total.uncorrected());
+
+  auto& ts = r.timeseries;
+  ts.step_s = 1;
+  const auto latencies = step_latencies.snapshot();
+  for (std::size_t k = 0; k < steps; ++k) {
+    const double span = std::min(1.0, o.duration_s - static_cast<double>(k));
+    ts.t.push_back(static_cast<double>(k));
+    ts.rps.push_back(static_cast<double>(total.step_sent()[k]) / span);
+    ts.ok_rps.push_back(static_cast<double>(total.step_ok()[k]) / span);
+    ts.errors.push_back(static_cast<double>(total.step_errors()[k]) / span);
+    ts.retries.push_back(0);
+    ts.p50_ms.push_back(ms(latencies[k].quantile(0.50)));
+    ts.p99_ms.push_back(ms(latencies[k].quantile(0.99)));
+  }
+
+  const auto& slo = s.slo;
+  auto check = [&](std::string name, double target, double actual, bool pass) {
+    r.slo_checks.push_back({std::move(name), target, actual, pass});
+    r.slo_pass = r.slo_pass && pass;
+  };
+  if (slo.latency_p50_ms > 0) check("latency_p50_ms", slo.latency_p50_ms, r.latency.p50, r.latency.p50 <= slo.latency_p50_ms);
+  if (slo.latency_p99_ms > 0) check("latency_p99_ms", slo.latency_p99_ms, r.latency.p99, r.latency.p99 <= slo.latency_p99_ms);
+  if (slo.availability > 0) check("availability", slo.availability, r.availability, r.availability >= slo.availability);
+  r.engine_wall_s = report.wall_s;
+  return report;
+}
+
+}  // namespace fleetsim::loadgen

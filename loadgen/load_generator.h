@@ -1,0 +1,47 @@
+// `fleetsim load`: replays a scenario's traffic against a real HTTP endpoint and measures it.
+//
+// Open model (default, like wrk2): every request has an intended send time from the send plan;
+// it goes out on a free keep-alive connection (a new one is opened up to the cap) and its latency
+// is measured from the intended time (coordinated omission corrected), with an uncorrected
+// histogram (from the actual send) beside it. A request not sent within timeout_s of its intended
+// time is dropped. Closed model (`connections` > 0, like wrk): that many connections, each
+// sending back to back until the end; there the two histograms agree by construction.
+//
+// Not in this version: https, per-route method/headers/body, distinct source addresses per client
+// (the identity travels in an X-Fleetsim-Client header), the chaos executor, an MPI split.
+#pragma once
+
+#include <cstdint>
+
+#include "loadgen/load_target.h"
+#include "results/results.h"
+#include "scenario/scenario.h"
+#include "sim/histogram.h"
+
+namespace fleetsim::loadgen {
+
+inline constexpr double kMaxLoadDuration_s = 3600;  // every run ends
+
+struct LoadOptions {
+  LoadTarget target;
+  double duration_s = 0;             // the run's length, in (warmup, kMaxLoadDuration_s]
+  std::uint32_t connections = 0;     // 0: open model; N > 0: closed model with N connections
+  std::uint32_t threads = 2;         // load threads, each with its own io_context
+  std::uint32_t max_connections = 256;  // open model: cap over all threads
+  double timeout_s = 10;             // response deadline from the send; send deadline from the plan
+  bool quiet = true;                 // false: a progress line on stderr each second
+};
+
+struct LoadReport {
+  results::Results results;                   // source "loadgen"; latency is the corrected figure
+  sim::LatencyHistogram uncorrected;          // ok requests in the window, from the actual send (ns)
+  results::LatencySummary uncorrected_latency;
+  std::uint64_t planned_total = 0;            // over the whole run, window or not
+  double wall_s = 0;
+};
+
+// Runs the load. Throws std::runtime_error when the target's host cannot be resolved; failures
+// of the target itself are counted in the report.
+LoadReport run_load(const scenario::Scenario& scenario, const LoadOptions& options);
+
+}  // namespace fleetsim::loadgen

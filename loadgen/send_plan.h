@@ -1,0 +1,50 @@
+// The open model's send plan: when each request is meant to be sent, on which route, for which
+// client. The same code and RNG streams as the simulator's traffic source
+// (models/traffic_source.cpp), run in wall time, so `load` replays the requests `run` simulates.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/arrival_schedule.h"
+#include "scenario/scenario.h"
+#include "sim/rng.h"
+#include "sim/time.h"
+
+namespace fleetsim::loadgen {
+
+struct PlannedSend {
+  sim::SimTime at_ns = 0;    // intended send time, from the start of the run
+  std::uint32_t route = 0;   // index into scenario.traffic.routes
+  std::uint32_t client = 0;  // client identity (models::client_address gives its address)
+};
+
+// Thread safety: none; each load thread owns its copy and takes its share of the sequence.
+class SendPlan {
+ public:
+  // Sends in [0, duration_s).
+  SendPlan(const scenario::Scenario& scenario, double duration_s);
+  // The next send in time order; false when the plan is over.
+  bool next(PlannedSend& out);
+  // A route and client only (the closed model, which has no send times): the same draws.
+  void next_identity(PlannedSend& out);
+  // The path of a route ("/" if the scenario has none).
+  const std::string& path(std::uint32_t route) const;
+
+ private:
+  models::ArrivalSchedule schedule_;
+  sim::SimTime end_;
+  std::uint32_t clients_;
+  std::vector<double> cumulative_weight_;  // of routes, as the traffic source draws them
+  std::vector<std::string> paths_;
+  sim::Rng arrival_rng_;
+  sim::Rng route_rng_;
+  sim::Rng client_rng_;
+  bool done_ = false;
+};
+
+// The whole plan at once (tests, dry runs); memory grows with the request count.
+std::vector<PlannedSend> whole_send_plan(const scenario::Scenario& scenario, double duration_s);
+
+}  // namespace fleetsim::loadgen
