@@ -195,12 +195,17 @@ Deployment parse_deployment(const json& value, const std::string& path, const st
     d.max_percent = 100.0 * (replicas + static_cast<double>(surge)) / replicas;
     d.min_healthy_percent = std::max(0.0, 100.0 * (replicas - static_cast<double>(unavailable)) / replicas);
   }
-  if (d.max_percent < 100 && d.min_healthy_percent >= 100) {
-    r.fail("max_percent", "expected max_percent > 100 when min_healthy_percent is 100: no task could be replaced");
-  }
-  if (rolling && d.max_percent <= d.min_healthy_percent && d.min_healthy_percent > 0 &&
-      std::floor(replicas * d.max_percent / 100) <= std::ceil(replicas * d.min_healthy_percent / 100)) {
-    r.fail("max_percent", "expected room to replace a task: floor(replicas × max_percent / 100) must exceed ceil(replicas × min_healthy_percent / 100)");
+  if (rolling) {
+    // ECS: maximumPercent is at least 100. A rolling update moves when it may start a task beyond
+    // the desired count or stop one below it.
+    if (d.max_percent < 100) r.fail("max_percent", "expected max_percent >= 100 (ECS maximumPercent)");
+    const double n = replicas;
+    const bool can_surge = std::floor(n * d.max_percent / 100 + 1e-9) > n;
+    const bool can_stop = std::ceil(n * d.min_healthy_percent / 100 - 1e-9) < n;
+    if (!can_surge && !can_stop) {
+      r.fail("max_percent", "expected room to replace a task: with " + std::to_string(replicas) +
+                                " replicas, max_percent must allow one extra task or min_healthy_percent one task fewer");
+    }
   }
   const std::string shift = r.choice("shift", "all_at_once", {"all_at_once", "canary", "linear"});
   d.shift = shift == "canary" ? Deployment::Shift::kCanary : shift == "linear" ? Deployment::Shift::kLinear
@@ -389,13 +394,18 @@ std::vector<Fault> parse_faults(const json& list, const std::string& file, doubl
     if (k == K::kSpotInterruption) f.warning_s = r.number("warning_s", 120, Range::kNonNegative, 3600);
     if (k == K::kDeploy) {
       // What the deploy does not give, the new version keeps from the service.
-      const auto service = std::find_if(services.begin(), services.end(), [&](auto& sv) { return sv.name == f.service; });
+      // "name@region" deploys to one region's copy; its defaults are the service's all the same.
+      const std::string base = f.service.substr(0, f.service.find('@'));
+      const auto service = std::find_if(services.begin(), services.end(), [&](auto& sv) { return sv.name == base; });
       if (service != services.end()) {
         f.version.service_time = service->service_time;
         f.version.error_rate = service->error_rate;
         f.version.startup_s = service->task.startup_s;
       }
-      f.version.label = r.string("version", "v" + std::to_string(i + 2));
+      // Default label: v2 for the service's first deploy, v3 for its second, ...
+      std::size_t earlier = 0;
+      for (const auto& g : faults) earlier += g.kind == K::kDeploy && g.service == f.service;
+      f.version.label = r.string("version", "v" + std::to_string(earlier + 2));
       f.version.error_rate = r.number("error_rate", f.version.error_rate, Range::kProbability);
       if (const json* st = r.object("service_time_ms")) {
         f.version.service_time = parse_distribution(*st, r.path_of("service_time_ms"), file);
