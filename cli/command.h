@@ -13,5 +13,6 @@ int run_command(const Arguments& args);
 int compare_command(const Arguments& args);
 int check_command(const Arguments& args);
 int load_command(const Arguments& args);
+int backend_command(const Arguments& args);
 
 }  // namespace fleetsim::cli

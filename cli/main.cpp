@@ -23,6 +23,8 @@ const char* kUsage =
     "  load     SCENARIO --target http://HOST:PORT --out DIR [--duration S] [--connections N]\n"
     "           [--threads T] [--max-connections N] [--timeout S] [--allow-remote] [--set ...] [--seed N]\n"
     "           replay the scenario's traffic against a real endpoint; write DIR/results.json\n"
+    "  backend  SCENARIO --service NAME [--task-id ID] [--bind ADDR] [--port N] [--seed N] [--control]\n"
+    "           serve one task of a service over HTTP (the local stack's emulator); print \"listening ADDR:PORT\"\n"
     "\n"
     "exit status: 0 done, 2 bad input, 1 anything else\n";
 
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
     if (command == "compare") return fleetsim::cli::compare_command(args);
     if (command == "check") return fleetsim::cli::check_command(args);
     if (command == "load") return fleetsim::cli::load_command(args);
+    if (command == "backend") return fleetsim::cli::backend_command(args);
     std::cerr << "fleetsim: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const fleetsim::scenario::InputError& e) {

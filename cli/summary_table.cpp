@@ -60,7 +60,10 @@ std::string failures(const results::Results& r) {
 }  // namespace
 
 void print_summary(std::ostream& out, const scenario::Scenario& s, const results::Results& r) {
-  out << "scenario     " << s.name << "  (seed " << s.seed << ", " << fixed(s.duration_s, 0) << " s, window "
+  const bool measured = r.source == "loadgen";
+  // A load run may be shorter than the scenario (--duration): its window says how long it ran.
+  out << "scenario     " << s.name << "  (" << (measured ? "measured, " : "") << "seed " << s.seed << ", "
+      << fixed(measured ? r.window_end_s : s.duration_s, 0) << " s, window "
       << fixed(r.window_start_s, 0) << "-" << fixed(r.window_end_s, 0) << " s)\n";
   out << "requests     sent " << grouped(r.sent) << "  ok " << grouped(r.ok) << "  failed " << grouped(r.failed)
       << "  (" << failures(r) << ")\n";
@@ -68,12 +71,14 @@ void print_summary(std::ostream& out, const scenario::Scenario& s, const results
   out << "latency ms   mean " << fixed(r.latency.mean, 2) << "  p50 " << fixed(r.latency.p50, 2) << "  p90 "
       << fixed(r.latency.p90, 2) << "  p99 " << fixed(r.latency.p99, 2) << "  p99.9 " << fixed(r.latency.p999, 2)
       << "  max " << fixed(r.latency.max, 2) << "\n\n";
-  std::vector<std::vector<std::string>> rows{{"service", "requests", "failed", "p50 ms", "p99 ms", "tasks", "cpu"}};
-  for (const auto& [name, sv] : r.services) {
-    rows.push_back({name, grouped(sv.requests), grouped(sv.failed), fixed(sv.latency.p50, 2), fixed(sv.latency.p99, 2),
-                    fixed(sv.tasks_mean, 1), fixed(100 * sv.cpu_utilization, 1) + " %"});
+  if (!r.services.empty()) {
+    std::vector<std::vector<std::string>> rows{{"service", "requests", "failed", "p50 ms", "p99 ms", "tasks", "cpu"}};
+    for (const auto& [name, sv] : r.services) {
+      rows.push_back({name, grouped(sv.requests), grouped(sv.failed), fixed(sv.latency.p50, 2),
+                      fixed(sv.latency.p99, 2), fixed(sv.tasks_mean, 1), fixed(100 * sv.cpu_utilization, 1) + " %"});
+    }
+    table(out, rows);
   }
-  table(out, rows);
   if (!r.slo_checks.empty()) {
     out << "\nSLO\n";
     for (const auto& c : r.slo_checks) {
@@ -85,7 +90,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& s, const results
   }
   for (const auto& w : r.warnings) out << "\nwarning: " << w;
   if (!r.warnings.empty()) out << "\n";
-  if (r.engine_wall_s > 0) {
+  if (r.engine_wall_s > 0 && !measured) {
     out << "\nengine       " << grouped(r.engine_events) << " events in " << fixed(r.engine_wall_s, 2) << " s ("
         << fixed(static_cast<double>(r.engine_events) / r.engine_wall_s / 1e6, 1) << " M events/s)\n";
   }

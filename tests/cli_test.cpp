@@ -146,3 +146,34 @@ TEST_CASE("a long run shows progress on stderr unless --quiet", "[cli]") {
   REQUIRE(quiet.status == 0);
   CHECK(quiet.err.empty());
 }
+
+TEST_CASE("load replays a scenario against a real backend process and writes loadgen results", "[cli][loadgen]") {
+  Scratch s;
+  // A real emulator process on a kernel-chosen loopback port, stopped with SIGTERM at the end.
+  const std::string script = s.file("run.sh", R"(set -e
+cd ")" + std::string(FLEETSIM_SOURCE_DIR) + R"("
+")" + std::string(FLEETSIM_BINARY) + R"(" backend scenarios/quickstart.json --service text-search --task-id t-0 > ")" +
+                                                  s.path("backend.out") + R"(" &
+pid=$!
+for i in $(seq 50); do grep -q listening ")" + s.path("backend.out") + R"(" && break; sleep 0.1; done
+port=$(sed -n 's/listening 127.0.0.1:\([0-9]*\)/\1/p' ")" + s.path("backend.out") + R"(")
+status=0
+")" + std::string(FLEETSIM_BINARY) + R"(" load scenarios/quickstart.json --target http://127.0.0.1:$port --duration 3 \
+  --set warmup_s=1 --set traffic.profile.0.rps=50 --set traffic.profile.1.at_s=2 --set traffic.profile.1.ramp_s=0.5 \
+  --set traffic.profile.1.rps=80 --quiet --out ")" + s.path("load") + R"(" > ")" + s.path("load.out") + R"(" || status=$?
+kill -TERM $pid
+wait $pid || true
+exit $status
+)");
+  const auto r = fleetsim::testing::run_shell("bash " + script);
+  INFO(read_json(s.path("load/results.json")).dump().substr(0, 400));
+  const auto j = read_json(s.path("load/results.json"));
+  CHECK(j["source"] == "loadgen");
+  CHECK(j["requests"]["sent"].get<int>() > 80);
+  CHECK(j["requests"]["ok"] == j["requests"]["sent"]);
+  CHECK(j.contains("latency_uncorrected_ms"));
+  // text-search's gamma service time has a 12 ms mean: the median is near it.
+  CHECK(j["latency_ms"]["p50"].get<double>() > 3);
+  CHECK(j["latency_ms"]["p50"].get<double>() < 40);
+  CHECK(r.status == 0);
+}

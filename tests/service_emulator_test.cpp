@@ -8,8 +8,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <chrono>
 #include <future>
+#include <thread>
 #include <vector>
 
 #include "loadgen/emulator_config.h"

@@ -18,9 +18,13 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 CommandResult run_fleetsim(const std::string& arguments) {
+  return run_shell(std::string("'") + FLEETSIM_BINARY + "' " + arguments);
+}
+
+CommandResult run_shell(const std::string& shell_command) {
   const std::string base = "/tmp/fleetsim-test-" + std::to_string(::getpid());
-  const std::string command = std::string("cd '") + FLEETSIM_SOURCE_DIR + "' && '" + FLEETSIM_BINARY + "' " +
-                              arguments + " >" + base + ".out 2>" + base + ".err";
+  const std::string command = std::string("cd '") + FLEETSIM_SOURCE_DIR + "' && " + shell_command + " >" + base +
+                              ".out 2>" + base + ".err";
   const int raw = std::system(command.c_str());
   CommandResult r{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(base + ".out"), slurp(base + ".err")};
   std::remove((base + ".out").c_str());

@@ -53,6 +53,8 @@ struct CommandResult {
 
 // Runs build/fleetsim with `arguments` (a shell-quoted string) from the source directory.
 CommandResult run_fleetsim(const std::string& arguments);
+// Runs a shell command line from the source directory.
+CommandResult run_shell(const std::string& shell_command);
 
 // Relative resolution of the latency histogram: a reported quantile is within this fraction
 // of the exact sample quantile (half a bucket of relative width 2^-7).
