@@ -14,6 +14,7 @@
 #include "loadgen/load_recorder.h"
 #include "loadgen/send_plan.h"
 #include "models/client_address.h"
+#include "results/slo.h"
 
 namespace fleetsim::loadgen {
 
@@ -264,14 +265,7 @@ LoadReport run_load(const scenario::Scenario& s, const LoadOptions& o) {
     ts.p99_ms.push_back(ms(latencies[k].quantile(0.99)));
   }
 
-  const auto& slo = s.slo;
-  auto check = [&](std::string name, double target, double actual, bool pass) {
-    r.slo_checks.push_back({std::move(name), target, actual, pass});
-    r.slo_pass = r.slo_pass && pass;
-  };
-  if (slo.latency_p50_ms > 0) check("latency_p50_ms", slo.latency_p50_ms, r.latency.p50, r.latency.p50 <= slo.latency_p50_ms);
-  if (slo.latency_p99_ms > 0) check("latency_p99_ms", slo.latency_p99_ms, r.latency.p99, r.latency.p99 <= slo.latency_p99_ms);
-  if (slo.availability > 0) check("availability", slo.availability, r.availability, r.availability >= slo.availability);
+  results::check_slo(s.slo.latency_p50_ms, s.slo.latency_p99_ms, s.slo.availability, r);
   r.engine_wall_s = report.wall_s;
   return report;
 }

@@ -1,13 +1,13 @@
 // The open model's send plan: when each request is meant to be sent, on which route, for which
-// client. The same code and RNG streams as the simulator's traffic source
-// (models/traffic_source.cpp), run in wall time, so `load` replays the requests `run` simulates.
+// client: models::TrafficPlan, the simulator's own, run in wall time, so `load` replays the
+// requests `run` simulates.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "models/arrival_schedule.h"
+#include "models/traffic_plan.h"
 #include "scenario/scenario.h"
 #include "sim/rng.h"
 #include "sim/time.h"
@@ -33,14 +33,9 @@ class SendPlan {
   const std::string& path(std::uint32_t route) const;
 
  private:
-  models::ArrivalSchedule schedule_;
+  models::TrafficPlan plan_;
   sim::SimTime end_;
-  std::uint32_t clients_;
-  std::vector<double> cumulative_weight_;  // of routes, as the traffic source draws them
   std::vector<std::string> paths_;
-  sim::Rng arrival_rng_;
-  sim::Rng route_rng_;
-  sim::Rng client_rng_;
   bool done_ = false;
 };
 

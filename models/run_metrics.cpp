@@ -1,4 +1,5 @@
 #include "models/run_metrics.h"
+#include "results/slo.h"
 
 #include <algorithm>
 #include <cmath>
@@ -236,14 +237,7 @@ results::Results RunMetrics::finish(sim::SimTime end_of_run, const std::vector<s
     f.lost_writes = rate * scenario_.failover.writes_per_request * lag_s;
   }
 
-  const auto& slo = scenario_.slo;
-  auto check = [&](std::string name, double target, double actual, bool pass) {
-    r.slo_checks.push_back({std::move(name), target, actual, pass});
-    r.slo_pass = r.slo_pass && pass;
-  };
-  if (slo.latency_p50_ms > 0) check("latency_p50_ms", slo.latency_p50_ms, r.latency.p50, r.latency.p50 <= slo.latency_p50_ms);
-  if (slo.latency_p99_ms > 0) check("latency_p99_ms", slo.latency_p99_ms, r.latency.p99, r.latency.p99 <= slo.latency_p99_ms);
-  if (slo.availability > 0) check("availability", slo.availability, r.availability, r.availability >= slo.availability);
+  results::check_slo(scenario_.slo.latency_p50_ms, scenario_.slo.latency_p99_ms, scenario_.slo.availability, r);
   for (const auto& key : scenario_.unmodelled) {
     r.warnings.push_back(key + " is recognised but not modelled by this build; it had no effect");
   }

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "models/arrival_schedule.h"
+#include "models/traffic_plan.h"
 #include "models/dns_router.h"
 #include "models/request_flow.h"
 #include "models/service_catalog.h"
@@ -27,14 +27,10 @@ class TrafficSource final : public sim::EventHandler {
   DnsRouter& dns_;
   std::uint32_t base_services_;
   std::vector<sim::SimTime> region_rtt_;
-  ArrivalSchedule schedule_;
+  TrafficPlan plan_;
+  TrafficPlan::Send next_;   // drawn ahead, sent at next_.at
   sim::SimTime end_;
-  std::uint32_t clients_;
-  std::vector<double> cumulative_weight_;    // of routes
   std::vector<std::uint32_t> route_service_; // base service index of each route
-  sim::Rng arrival_rng_;
-  sim::Rng route_rng_;
-  sim::Rng client_rng_;
 };
 
 }  // namespace fleetsim::models
