@@ -1,8 +1,9 @@
 #include "models/run_metrics.h"
-#include "results/slo.h"
 
 #include <algorithm>
 #include <cmath>
+
+#include "results/slo.h"
 
 namespace fleetsim::models {
 
