@@ -24,7 +24,9 @@ RequestFlow::RequestFlow(sim::Engine& engine, Cluster& cluster, ServiceCatalog& 
       overhead_(sim::from_millis(s.balancer.overhead_ms)),
       half_rtt_(sim::from_millis(s.network.rtt_ms / 2)),
       connect_timeout_(sim::from_seconds(s.balancer.connect_timeout_s)),
-      read_timeout_(sim::from_seconds(s.balancer.read_timeout_s)),
+      // Envoy's per_try_timeout, when given, bounds each try instead of the read timeout.
+      read_timeout_(sim::from_seconds(s.balancer.retries.per_try_timeout_s > 0 ? s.balancer.retries.per_try_timeout_s
+                                                                                : s.balancer.read_timeout_s)),
       instances_(s.balancer.instances),
       // tries 0 is nginx's default: no limit but the servers themselves (each tried once).
       max_tries_(s.balancer.retries.tries == 0 ? kMaxTries : std::min<std::uint32_t>(s.balancer.retries.tries, kMaxTries)) {

@@ -564,3 +564,21 @@ TEST_CASE("the HPA scales up at the first 15 s sync after the load step", "[plat
   CHECK(r.timeseries.tasks.at("s").at(310) == 2);
   CHECK(r.timeseries.tasks.at("s").at(320) == kTasksAfter);
 }
+
+TEST_CASE("retries.per_try_timeout_s bounds each try in place of the read timeout", "[platform]") {
+  // One hung task of two, round robin, max_fails 0: every other request waits out one try's
+  // deadline, then the retry answers. The slowest request therefore takes the per-try timeout.
+  nlohmann::json doc = nlohmann::json::parse(R"({
+    "name": "per-try", "seed": 1, "duration_s": 20, "warmup_s": 2,
+    "traffic": {"rate_rps": 50, "arrivals": "uniform", "routes": [{"service": "s"}]},
+    "balancer": {"algorithm": "round_robin", "max_fails": 0, "read_timeout_s": 5,
+                 "retries": {"tries": 2, "on": ["timeout"], "per_try_timeout_s": 0.25}},
+    "services": [{"name": "s", "replicas": 2, "task": {"workers": 64},
+                  "service_time_ms": {"dist": "constant", "mean_ms": 1}}],
+    "faults": [{"at_s": 1, "kind": "hang_task", "service": "s", "count": 1}]
+  })");
+  const results::Results r = models::simulate(testing::scenario_from(doc));
+  CHECK(r.failed == 0);
+  CHECK(r.retries > 0);
+  CHECK(r.latency.max == Approx(251).margin(0.5));  // 250 ms deadline + the retry's 1 ms
+}
