@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/common_options.h"
 #include "loadgen/emulator_config.h"
 #include "loadgen/service_emulator.h"
 #include "scenario/input_error.h"
@@ -23,30 +24,19 @@ namespace fleetsim::cli {
 namespace po = boost::program_options;
 
 int backend_command(const Arguments& args) {
-  std::string scenario_file, service, task_id = "0", bind = "127.0.0.1";
-  std::vector<std::string> sets;
+  ScenarioOptions options;  // SCENARIO, --set, --seed (and --out/--quiet, unused here)
+  std::string service, task_id = "0", bind = "127.0.0.1";
   unsigned port = 0;
   bool control = false;
   po::options_description d("fleetsim backend SCENARIO --service NAME");
+  add_scenario_options(d, options);
   d.add_options()
-      ("scenario", po::value<std::string>(&scenario_file), "scenario file (positional)")
       ("service", po::value<std::string>(&service), "the scenario service this task serves (required)")
       ("task-id", po::value<std::string>(&task_id), "this task's label, in X-Fleetsim-Task and the random streams (default 0)")
       ("bind", po::value<std::string>(&bind), "address to listen on (default 127.0.0.1: loopback only)")
       ("port", po::value<unsigned>(&port), "port to listen on (default 0: the kernel picks)")
-      ("seed", po::value<std::uint64_t>(), "override the scenario's seed")
-      ("set", po::value<std::vector<std::string>>(&sets)->composing(), "override a scenario value: PATH=VALUE (repeatable)")
       ("control", po::bool_switch(&control), "serve POST /_chaos/{hang,slow?ms=N,error?rate=R,unhealthy,resume}");
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(d).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw scenario::InputError("usage", "", e.what());
-  }
-  if (scenario_file.empty()) throw scenario::InputError("usage", "", "missing the SCENARIO file argument");
+  parse_arguments(args, d, false, options);
   if (service.empty()) throw scenario::InputError("usage", "", "missing --service NAME");
   if (port > 65535) throw scenario::InputError("usage", "--port", "must be 0..65535");
   boost::system::error_code bad_address;
@@ -54,13 +44,11 @@ int backend_command(const Arguments& args) {
   if (bad_address) throw scenario::InputError("usage", "--bind", "not an IP address: \"" + bind + "\"");
 
   std::vector<scenario::Override> overrides;
-  for (const auto& s : sets) {
-    const auto list = scenario::parse_set_argument(s);
-    if (list.values.size() != 1) throw scenario::InputError("usage", "--set", "takes one value here: " + s);
+  for (const auto& list : override_lists(options)) {
+    if (list.values.size() != 1) throw scenario::InputError("usage", "--set", "takes one value here: " + list.path);
     overrides.push_back({list.path, list.values.front()});
   }
-  if (vm.count("seed")) overrides.push_back({"seed", std::to_string(vm["seed"].as<std::uint64_t>())});
-  loadgen::EmulatorConfig config = loadgen::emulator_config(scenario::load_scenario(scenario_file, overrides), service, task_id);
+  loadgen::EmulatorConfig config = loadgen::emulator_config(scenario::load_scenario(options.scenario_file, overrides), service, task_id);
   config.bind_address = bind;
   config.port = static_cast<std::uint16_t>(port);
   config.control = control;
