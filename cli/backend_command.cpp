@@ -1,5 +1,5 @@
 // fleetsim backend SCENARIO --service NAME [--task-id ID] [--bind ADDR] [--port N] [--seed N]
-// [--set PATH=VALUE]... [--control]: one task of a scenario service as a real HTTP server
+// [--set PATH=VALUE]... [--control] [--version-of-fault N]: one task of a scenario service as a real HTTP server
 // (loadgen/service_emulator.h). Prints "listening ADDR:PORT" once the port is bound, then
 // serves until SIGTERM or SIGINT, stops gracefully and exits 0.
 #include <pthread.h>
@@ -28,6 +28,7 @@ int backend_command(const Arguments& args) {
   std::string service, task_id = "0", bind = "127.0.0.1";
   unsigned port = 0;
   bool control = false;
+  int version_fault = -1;
   po::options_description d("fleetsim backend SCENARIO --service NAME");
   add_scenario_options(d, options);
   d.add_options()
@@ -35,6 +36,7 @@ int backend_command(const Arguments& args) {
       ("task-id", po::value<std::string>(&task_id), "this task's label, in X-Fleetsim-Task and the random streams (default 0)")
       ("bind", po::value<std::string>(&bind), "address to listen on (default 127.0.0.1: loopback only)")
       ("port", po::value<unsigned>(&port), "port to listen on (default 0: the kernel picks)")
+      ("version-of-fault", po::value<int>(&version_fault), "serve the version of deploy fault N (faults[N].version)")
       ("control", po::bool_switch(&control), "serve POST /_chaos/{hang,slow?ms=N,error?rate=R,unhealthy,resume}");
   parse_arguments(args, d, false, options);
   if (service.empty()) throw scenario::InputError("usage", "", "missing --service NAME");
@@ -48,7 +50,16 @@ int backend_command(const Arguments& args) {
     if (list.values.size() != 1) throw scenario::InputError("usage", "--set", "takes one value here: " + list.path);
     overrides.push_back({list.path, list.values.front()});
   }
-  loadgen::EmulatorConfig config = loadgen::emulator_config(scenario::load_scenario(options.scenario_file, overrides), service, task_id);
+  const scenario::Scenario s = scenario::load_scenario(options.scenario_file, overrides);
+  loadgen::EmulatorConfig config = loadgen::emulator_config(s, service, task_id);
+  if (version_fault >= 0) {
+    const auto index = static_cast<std::size_t>(version_fault);
+    if (index >= s.faults.size() || s.faults[index].kind != scenario::Fault::Kind::kDeploy) {
+      throw scenario::InputError(options.scenario_file, "faults[" + std::to_string(version_fault) + "]", "expected a deploy fault");
+    }
+    config.service_time = s.faults[index].version.service_time;
+    config.error_rate = s.faults[index].version.error_rate;
+  }
   config.bind_address = bind;
   config.port = static_cast<std::uint16_t>(port);
   config.control = control;

@@ -14,5 +14,7 @@ int compare_command(const Arguments& args);
 int check_command(const Arguments& args);
 int load_command(const Arguments& args);
 int backend_command(const Arguments& args);
+int stack_command(const Arguments& args);
+int validate_command(const Arguments& args);
 
 }  // namespace fleetsim::cli

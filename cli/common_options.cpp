@@ -40,6 +40,15 @@ std::vector<scenario::OverrideList> override_lists(const ScenarioOptions& o) {
   return lists;
 }
 
+std::vector<scenario::Override> single_overrides(const ScenarioOptions& options, const std::string& command) {
+  std::vector<scenario::Override> overrides;
+  for (const auto& list : override_lists(options)) {
+    if (list.values.size() != 1) throw scenario::InputError("--set", list.path, command + " takes one value per path");
+    overrides.push_back({list.path, list.values.front()});
+  }
+  return overrides;
+}
+
 scenario::Scenario load_checked(const std::string& file, const std::vector<scenario::Override>& overrides) {
   scenario::Scenario s = scenario::load_scenario(file, overrides);
   models::check_model_inputs(s);

@@ -27,6 +27,9 @@ void parse_arguments(const Arguments& args, const boost::program_options::option
                      bool wants_out, ScenarioOptions& options);
 // --set arguments as lists (--seed becomes one more override of "seed").
 std::vector<scenario::OverrideList> override_lists(const ScenarioOptions& options);
+// --set arguments (and --seed) for commands that take one value per path; a list is a usage
+// error naming `command`.
+std::vector<scenario::Override> single_overrides(const ScenarioOptions& options, const std::string& command);
 // Loads and fully validates one grid point (parse, then model checks). Throws InputError.
 scenario::Scenario load_checked(const std::string& file, const std::vector<scenario::Override>& overrides);
 

@@ -1,5 +1,6 @@
 // fleetsim: what happens to a microservice fleet if ...? Parse the subcommand, run it, map
 // errors to exit statuses (0 done, 2 bad input, 1 anything else).
+#include <csignal>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -25,12 +26,20 @@ const char* kUsage =
     "           replay the scenario's traffic against a real endpoint; write DIR/results.json\n"
     "  backend  SCENARIO --service NAME [--task-id ID] [--bind ADDR] [--port N] [--seed N] [--control]\n"
     "           serve one task of a service over HTTP (the local stack's emulator); print \"listening ADDR:PORT\"\n"
+    "  stack    up SCENARIO --lb nginx|haproxy --dir DIR [--duration S] [--no-faults] [--detach] [--set ...]\n"
+    "           start a local stack: an emulator per task, real nginx or HAProxy, discovery, the faults\n"
+    "  stack    down --dir DIR\n"
+    "           stop the local stack of DIR\n"
+    "  validate SCENARIO --lb nginx|haproxy --out DIR [--duration S] [--tolerance-latency R] ...\n"
+    "           stack + load + simulation of one scenario; predicted vs measured; exit 1 outside tolerance\n"
     "\n"
     "exit status: 0 done, 2 bad input, 1 anything else\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Writes to a closed socket or to a dead watchdog's pipe fail with EPIPE instead of killing us.
+  std::signal(SIGPIPE, SIG_IGN);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     std::cout << kUsage;
@@ -44,6 +53,8 @@ int main(int argc, char** argv) {
     if (command == "check") return fleetsim::cli::check_command(args);
     if (command == "load") return fleetsim::cli::load_command(args);
     if (command == "backend") return fleetsim::cli::backend_command(args);
+    if (command == "stack") return fleetsim::cli::stack_command(args);
+    if (command == "validate") return fleetsim::cli::validate_command(args);
     std::cerr << "fleetsim: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const fleetsim::scenario::InputError& e) {

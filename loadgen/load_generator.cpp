@@ -188,6 +188,7 @@ LoadReport run_load(const scenario::Scenario& s, const LoadOptions& o) {
   LiveCounters live;
 
   const Clock::time_point start = Clock::now() + std::chrono::milliseconds(20);  // threads ready first
+  if (o.on_start) o.on_start(start);
   std::vector<std::unique_ptr<LoadWorker>> workers;
   for (std::uint32_t i = 0; i < threads; ++i) {
     const std::uint32_t cap = pool / threads + (i < pool % threads ? 1 : 0);

@@ -11,7 +11,9 @@
 // (the identity travels in an X-Fleetsim-Client header), the chaos executor, an MPI split.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 
 #include "loadgen/load_target.h"
 #include "results/results.h"
@@ -30,6 +32,9 @@ struct LoadOptions {
   std::uint32_t max_connections = 256;  // open model: cap over all threads
   double timeout_s = 10;             // response deadline from the send; send deadline from the plan
   bool quiet = true;                 // false: a progress line on stderr each second
+  // Called once, before any send, with the run's time zero (the plan's 0 s), so a chaos executor
+  // can act on the same clock. Runs on the calling thread; must return quickly.
+  std::function<void(std::chrono::steady_clock::time_point)> on_start;
 };
 
 struct LoadReport {

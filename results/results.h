@@ -26,6 +26,9 @@ struct ServiceResult {
   double pending_mean = 0, pending_max = 0;             // tasks that fit on no host
   double cpu_utilization = 0;         // mean share of worker time spent computing
   std::vector<std::uint64_t> per_task_requests;  // by task index
+  // loadgen: ok requests in the window by the answering task's X-Fleetsim-Task label (the local
+  // stack's emulators send it); empty when the target does not say.
+  std::map<std::string, std::uint64_t> requests_by_task;
 };
 
 struct SloCheck {

@@ -96,6 +96,7 @@ std::string to_json_text(const Results& r) {
                                  {"pending_mean", tidy(s.pending_mean)}, {"pending_max", tidy(s.pending_max)}}},
                       {"cpu_utilization", tidy(s.cpu_utilization)},
                       {"per_task_requests", s.per_task_requests}};
+    if (!s.requests_by_task.empty()) services[name]["requests_by_task"] = s.requests_by_task;
   }
   j["services"] = services;
   ordered_json tasks = ordered_json::object();

@@ -416,6 +416,7 @@ std::vector<Fault> parse_faults(const json& list, const std::string& file, doubl
     if (k == K::kExec) {
       f.command = r.string("command", "");
       if (f.command.empty()) r.fail("command", "required for exec: the shell command the load generator runs");
+      f.timeout_s = r.number("timeout_s", f.timeout_s, Range::kPositive, 3600);
     }
     r.finish();
     faults.push_back(f);

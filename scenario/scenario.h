@@ -133,6 +133,7 @@ struct Fault {
   std::uint32_t replicas = 0;  // scale: the new desired count
   double warning_s = 120;      // spot_interruption: notice before the task stops
   std::string command;         // exec: run by the load generator only
+  double timeout_s = 60;       // exec: the command's process group is killed after this long
   Version version;             // deploy: the new version (fields not given keep the service's)
 };
 
