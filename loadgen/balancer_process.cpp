@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -78,9 +79,12 @@ std::string tail_of_file(const std::string& path, int lines) {
 BalancerProcess::BalancerProcess(BalancerKind kind, std::string run_dir, ProcessReaper& reaper)
     : kind_(kind), run_dir_(std::move(run_dir)), reaper_(reaper) {
   const std::string name(balancer_kind_name(kind));
-  const auto program = find_program(name);
+  // FLEETSIM_NGINX / FLEETSIM_HAPROXY name another build (an OpenResty, a newer HAProxy).
+  const char* chosen = std::getenv(kind == BalancerKind::kNginx ? "FLEETSIM_NGINX" : "FLEETSIM_HAPROXY");
+  const auto program = find_program(chosen && *chosen ? chosen : name);
   if (!program) {
-    throw std::runtime_error(name + " is not installed (looked in PATH and /usr/sbin); install it with: apt-get install " + name);
+    throw std::runtime_error(name + " is not installed (looked for " + (chosen && *chosen ? std::string(chosen) : name + " in PATH and /usr/sbin") +
+                             "); install it with: apt-get install " + name + " (or bash scripts/install-deps.sh)");
   }
   program_ = *program;
   config_path_ = run_dir_ + (kind == BalancerKind::kNginx ? "/nginx.conf" : "/haproxy.cfg");

@@ -18,7 +18,8 @@ namespace fleetsim::loadgen {
 
 class BalancerProcess {
  public:
-  // Finds the program; throws std::runtime_error saying how to install it when it is missing.
+  // Finds the program (FLEETSIM_NGINX / FLEETSIM_HAPROXY, else nginx / haproxy in PATH or
+  // /usr/sbin); throws std::runtime_error saying how to install it when it is missing.
   // Picks a free loopback port for the balancer to listen on.
   BalancerProcess(BalancerKind kind, std::string run_dir, ProcessReaper& reaper);
   ~BalancerProcess();  // stop()

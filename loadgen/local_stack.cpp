@@ -153,10 +153,11 @@ void LocalStack::start() {
   started_ = true;
   reaper_ = std::make_unique<ProcessReaper>();
   try {
+    // The balancer's program first: a missing nginx is reported before any task starts.
+    balancer_ = std::make_unique<BalancerProcess>(options_.kind, options_.run_dir, *reaper_);
     for (std::size_t s = 0; s < scenario_.services.size(); ++s) {
       for (std::uint32_t r = 0; r < scenario_.services[s].replicas; ++r) start_task(s, -1);
     }
-    balancer_ = std::make_unique<BalancerProcess>(options_.kind, options_.run_dir, *reaper_);
     applied_ = list_tasks(false);
     BalancerLayout layout{options_.run_dir, balancer_->port(), applied_};
     balancer_->start(render_balancer_config(scenario_, options_.kind, layout));
@@ -242,9 +243,11 @@ void LocalStack::discovery_tick() {
 }
 
 void LocalStack::reap_tasks() {
+  bool changed = false;
   for (auto& t : tasks_) {
     if (t->gone || t->process->running()) continue;
     t->gone = true;
+    changed = true;
     reaper_->forget(t->process->pid());
     if (!t->stopping) event("task_stopped", t->label + " exited with status " + std::to_string(t->process->exit_status()));
     if (scenario_.discovery.mode == scenario::Discovery::Mode::kRegistry) apply_listing(list_tasks(false), "deregistered");
@@ -255,6 +258,7 @@ void LocalStack::reap_tasks() {
       start_task_later(s, current_version_[s], task.replace_delay_s + task.startup_s, true);
     }
   }
+  if (changed) write_state();
 }
 
 void LocalStack::run_until(Clock::time_point until) {
