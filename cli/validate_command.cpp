@@ -1,6 +1,7 @@
 // fleetsim validate SCENARIO --lb nginx|haproxy --out DIR [--duration S] [--threads T]
 //   [--tolerance-latency R] [--tolerance-availability PP] [--tolerance-failures R]
-//   [--failures-floor N] [--tolerance-share PP] [--check-p90] [--probe-s S] [--set ...] [--seed N]
+//   [--failures-floor N] [--tolerance-share PP] [--check-p90] [--probe-s S] [--replications R]
+//   [--set ...] [--seed N]
 //
 // The loop that keeps the simulator honest: starts the local stack, measures its fixed costs,
 // simulates the scenario with them, replays the scenario's traffic and faults on the stack, and
@@ -47,6 +48,7 @@ int validate_command(const Arguments& args) {
   std::string lb = "nginx";
   double duration_s = 0;
   std::uint32_t threads = 2;
+  std::uint32_t replications = 10;
   loadgen::Tolerances tolerances;
   loadgen::ProbeOptions probe;
   po::options_description d("fleetsim validate SCENARIO --lb nginx|haproxy --out DIR");
@@ -61,7 +63,8 @@ int validate_command(const Arguments& args) {
       ("failures-floor", po::value<double>(&tolerances.failures_floor), "... or at most this many requests apart (default 5)")
       ("tolerance-share", po::value<double>(&tolerances.share_pp), "largest per-task share gap, percentage points (default: shown only)")
       ("check-p90", po::bool_switch(&tolerances.check_p90), "judge p90 too")
-      ("probe-s", po::value<double>(&probe.duration_s), "seconds per fixed-cost probe (default 3)");
+      ("probe-s", po::value<double>(&probe.duration_s), "seconds per fixed-cost probe (default 3)")
+      ("replications", po::value<std::uint32_t>(&replications), "simulated replications behind the predicted latency (default 10)");
   parse_arguments(args, d, true, options);
   const auto kind = loadgen::parse_balancer_kind(lb);
   if (tolerances.latency_relative <= 0 || tolerances.availability_pp <= 0 || tolerances.failures_relative <= 0 ||
@@ -75,6 +78,7 @@ int validate_command(const Arguments& args) {
   if (!(run_s > s.warmup_s) || run_s > loadgen::kMaxLoadDuration_s) {
     throw scenario::InputError("--duration", "", "expected a duration in (warmup_s, 3600] seconds");
   }
+  if (replications == 0 || replications > 1000) throw scenario::InputError("--replications", "", "expected 1..1000");
   if (threads == 0 || threads > 64) throw scenario::InputError("--threads", "", "expected 1..64");
   auto expressed = loadgen::express_balancer(s, kind);
   for (const auto& n : expressed.notes) std::cerr << "note: " << n << "\n";
@@ -92,7 +96,17 @@ int validate_command(const Arguments& args) {
   predicted_scenario.balancer.overhead_ms = fixed.overhead_ms;
   predicted_scenario.duration_s = run_s;
   predicted_scenario.step_s = 1;  // the load generator's step, so failures line up second by second
-  const results::Results predicted = models::simulate(predicted_scenario);
+  // Availability and failures come from the run with the scenario's seed: its arrivals are the
+  // very requests the load generator sends. The latency distribution is a property of the model,
+  // not of one sample path: the histograms of `replications` runs (seeds seed, seed + 1, ...) are
+  // merged, so the prediction's own noise does not eat into the tolerance.
+  results::Results predicted = models::simulate(predicted_scenario);
+  for (std::uint32_t r = 1; r < replications; ++r) {
+    scenario::Scenario replica = predicted_scenario;
+    replica.seed = predicted_scenario.seed + r;
+    predicted.histogram.merge(models::simulate(replica).histogram);
+  }
+  predicted.latency = results::LatencySummary::of(predicted.histogram);
 
   // The measurement: the same traffic and faults on the stack, on one clock.
   loadgen::ChaosExecutor chaos(expressed.scenario, &stack, stack.run_dir());
