@@ -16,5 +16,6 @@ int load_command(const Arguments& args);
 int backend_command(const Arguments& args);
 int stack_command(const Arguments& args);
 int validate_command(const Arguments& args);
+int sweep_command(const Arguments& args);
 
 }  // namespace fleetsim::cli

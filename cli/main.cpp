@@ -19,6 +19,8 @@ const char* kUsage =
     "           simulate one scenario; print a summary; write DIR/results.json\n"
     "  compare  SCENARIO --set PATH=V1,V2,... --out DIR\n"
     "           simulate each variant; print them side by side; write DIR/<variant>/results.json\n"
+    "  sweep    SCENARIO --set PATH=V1,V2,... --replications R --out DIR [--jobs N] [--precision P]\n"
+    "           replications of every grid point; mean and confidence interval per metric; sweep.json, sweep.csv\n"
     "  check    SCENARIO [--set PATH=VALUE]...\n"
     "           validate the scenario only\n"
     "  load     SCENARIO --target http://HOST:PORT --out DIR [--duration S] [--connections N]\n"
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
     if (command == "backend") return fleetsim::cli::backend_command(args);
     if (command == "stack") return fleetsim::cli::stack_command(args);
     if (command == "validate") return fleetsim::cli::validate_command(args);
+    if (command == "sweep") return fleetsim::cli::sweep_command(args);
     std::cerr << "fleetsim: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const fleetsim::scenario::InputError& e) {

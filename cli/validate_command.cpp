@@ -29,19 +29,6 @@
 
 namespace fleetsim::cli {
 
-namespace {
-
-void write_json_atomically(const std::string& path, const nlohmann::json& j) {
-  {
-    std::ofstream out(path + ".tmp", std::ios::trunc);
-    out << j.dump(2) << "\n";
-    if (!out.flush()) throw std::runtime_error("cannot write " + path);
-  }
-  std::filesystem::rename(path + ".tmp", path);
-}
-
-}  // namespace
-
 int validate_command(const Arguments& args) {
   namespace po = boost::program_options;
   ScenarioOptions options;
@@ -158,7 +145,7 @@ int validate_command(const Arguments& args) {
                       {"direct_p50_ms", fixed.direct_p50_ms}, {"proxied_p50_ms", fixed.proxied_p50_ms},
                       {"samples", fixed.samples}};
   j["notes"] = expressed.notes;
-  write_json_atomically(options.out_dir + "/validation.json", j);
+  results::write_file_atomically(options.out_dir + "/validation.json", j.dump(2) + "\n");
 
   std::printf("validate %s on %s: %.0f s of load, %llu requests\n", s.name.c_str(), lb.c_str(), run_s,
               static_cast<unsigned long long>(measured.sent));

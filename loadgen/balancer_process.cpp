@@ -18,6 +18,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "results/results_json.h"
+
 namespace fleetsim::loadgen {
 
 namespace {
@@ -97,13 +99,7 @@ BalancerProcess::~BalancerProcess() { stop(); }
 
 void BalancerProcess::write_config(const std::string& config) {
   // Temporary file and rename: the balancer never reads half a configuration.
-  const std::string temporary = config_path_ + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << config;
-    if (!out.flush()) throw std::runtime_error("cannot write " + temporary);
-  }
-  std::filesystem::rename(temporary, config_path_);
+  results::write_file_atomically(config_path_, config);
 }
 
 void BalancerProcess::check_config() {

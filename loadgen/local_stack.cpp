@@ -14,6 +14,7 @@
 
 #include "loadgen/balancer_config.h"
 #include "loadgen/loopback_request.h"
+#include "results/results_json.h"
 
 namespace fleetsim::loadgen {
 
@@ -326,12 +327,7 @@ void LocalStack::write_state() const {
                      {"listed", t->listed}});
   }
   state["tasks"] = tasks;
-  const std::string path = options_.run_dir + "/stack.json";
-  {
-    std::ofstream out(path + ".tmp", std::ios::trunc);
-    out << state.dump(2) << "\n";
-  }
-  std::filesystem::rename(path + ".tmp", path);
+  results::write_file_atomically(options_.run_dir + "/stack.json", state.dump(2) + "\n");
 }
 
 // ---- task actions
