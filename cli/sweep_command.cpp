@@ -10,6 +10,7 @@
 #include "cli/progress.h"
 #include "models/simulation.h"
 #include "scenario/input_error.h"
+#include "sweep/mpi_session.h"
 #include "sweep/sweep_output.h"
 #include "sweep/sweep_runner.h"
 
@@ -52,12 +53,21 @@ int sweep_command(const Arguments& args) {
     overrides.insert(overrides.end(), point.begin(), point.end());
     points.push_back(load_checked(options.scenario_file, overrides));
   }
-  ProgressLine progress("sweep", options.quiet);
-  const auto summaries = sweep::run_sweep(
-      points, grid, so, [](const scenario::Scenario& s) { return models::simulate(s); },
-      [&](std::size_t done, std::size_t total) { progress.update(static_cast<double>(done) / static_cast<double>(total)); });
+  // Under mpirun: every rank runs its share; all gather the outcomes; rank 0 reports.
+  const auto mpi = sweep::MpiSession::start_if_launched();
+  const bool reporter = !mpi || mpi->rank() == 0;
+  ProgressLine progress("sweep", options.quiet || !reporter);
+  auto report_progress = [&](std::size_t done, std::size_t total) {
+    progress.update(static_cast<double>(done) / static_cast<double>(total));
+  };
+  auto simulate = [](const scenario::Scenario& s) { return models::simulate(s); };
+  const auto summaries = sweep::run_sweep(points, grid, so,
+                                          mpi ? sweep::mpi_executor(*mpi, points, simulate, so.jobs, report_progress)
+                                              : sweep::local_executor(points, simulate, so.jobs, report_progress));
+  if (!reporter) return 0;
   const sweep::SweepInfo info{points.front().name, options.scenario_file, points.front().seed, so};
   sweep::write_sweep(options.out_dir, info, summaries);
+  if (mpi) std::cout << "sweep over " << mpi->size() << " MPI ranks\n";
   sweep::print_sweep(std::cout, info, summaries);
   std::cout << "\nwrote " << options.out_dir << "/sweep.json and sweep.csv\n";
   return 0;

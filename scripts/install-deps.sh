@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
   libboost-dev libboost-graph-dev libboost-program-options-dev libboost-math-dev
   libeigen3-dev nlohmann-json3-dev catch2 libbenchmark-dev libssl-dev openssl
-  nginx haproxy wrk)
+  nginx haproxy wrk openmpi-bin libboost-mpi-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

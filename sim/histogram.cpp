@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <stdexcept>
 
 namespace fleetsim::sim {
 
@@ -62,6 +63,37 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   }
   count_ += other.count_;
   sum_ += other.sum_;
+}
+
+std::vector<std::uint64_t> LatencyHistogram::to_words() const {
+  std::vector<std::uint64_t> words = {count_, std::bit_cast<std::uint64_t>(sum_), static_cast<std::uint64_t>(min_),
+                                      static_cast<std::uint64_t>(max_)};
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    words.push_back(i);
+    words.push_back(counts_[i]);
+  }
+  return words;
+}
+
+LatencyHistogram LatencyHistogram::from_words(const std::vector<std::uint64_t>& words) {
+  if (words.size() < 4 || words.size() % 2 != 0) throw std::invalid_argument("histogram words: bad length");
+  LatencyHistogram h;
+  h.count_ = words[0];
+  h.sum_ = std::bit_cast<double>(words[1]);
+  h.min_ = static_cast<SimTime>(words[2]);
+  h.max_ = static_cast<SimTime>(words[3]);
+  std::uint64_t total = 0;
+  for (std::size_t k = 4; k < words.size(); k += 2) {
+    const std::uint64_t index = words[k];
+    // Buckets cover 1 ns .. 2^63 ns: (63 - kSubBucketBits) ranges of 2^kSubBucketBits, plus the first.
+    if (index >= (std::uint64_t{64} << kSubBucketBits)) throw std::invalid_argument("histogram words: bad bucket");
+    if (index >= h.counts_.size()) h.counts_.resize(index + 1, 0);
+    h.counts_[index] += words[k + 1];
+    total += words[k + 1];
+  }
+  if (total != h.count_) throw std::invalid_argument("histogram words: counts do not add up");
+  return h;
 }
 
 void LatencyHistogram::reset() {

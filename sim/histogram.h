@@ -47,6 +47,12 @@ class LatencyHistogram {
   };
   std::vector<Bucket> buckets() const;
 
+  // The whole state as 64-bit words (count, sum's bits, min, max, then index/count pairs of the
+  // non-empty buckets), for sending between processes (MPI); from_words(to_words()) is an exact
+  // copy. from_words throws std::invalid_argument on words that are not such a state.
+  std::vector<std::uint64_t> to_words() const;
+  static LatencyHistogram from_words(const std::vector<std::uint64_t>& words);
+
   static std::size_t bucket_index(SimTime value_ns);
   static SimTime bucket_lower(std::size_t index);
   static SimTime bucket_width(std::size_t index);

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -18,11 +19,18 @@ std::uint64_t replication_seed(std::uint64_t base, std::uint32_t r) {
   return sim::splitmix64(state);
 }
 
-void add_replication(PointSummary& summary, const results::Results& r) {
-  const MetricValues values = metric_values(r);
-  for (std::size_t m = 0; m < kMetrics.size(); ++m) summary.samples[m].push_back(values[m]);
-  summary.pooled.merge(r.histogram);
+void add_replication(PointSummary& summary, const ReplicationOutcome& outcome) {
+  for (std::size_t m = 0; m < kMetrics.size(); ++m) summary.samples[m].push_back(outcome.values[m]);
+  summary.pooled.merge(outcome.histogram);
   ++summary.replications;
+}
+
+ReplicationOutcome run_replication(const std::vector<scenario::Scenario>& points, const ReplicationJob& job,
+                                   const RunFunction& run) {
+  scenario::Scenario s = points[job.point];
+  s.seed = replication_seed(points[job.point].seed, job.replication);
+  results::Results r = run(s);
+  return {metric_values(r), std::move(r.histogram)};
 }
 
 void finish_summary(PointSummary& summary, double level) {
@@ -70,39 +78,38 @@ void run_parallel(std::size_t count, std::uint32_t jobs, const std::function<voi
 
 }  // namespace
 
+RoundExecutor local_executor(const std::vector<scenario::Scenario>& points, RunFunction run, std::uint32_t jobs,
+                             std::function<void(std::size_t, std::size_t)> progress) {
+  auto done = std::make_shared<std::size_t>(0);
+  return [&points, run = std::move(run), jobs, progress = std::move(progress), done](const std::vector<ReplicationJob>& round) {
+    std::vector<ReplicationOutcome> out(round.size());
+    const std::size_t total = *done + round.size();
+    run_parallel(
+        round.size(), std::max<std::uint32_t>(1, jobs), [&](std::size_t i) { out[i] = run_replication(points, round[i], run); },
+        [&] {
+          ++*done;
+          if (progress) progress(*done, total);
+        });
+    return out;
+  };
+}
+
 std::vector<PointSummary> run_sweep(const std::vector<scenario::Scenario>& points,
                                     const std::vector<std::vector<scenario::Override>>& grid, const SweepOptions& o,
-                                    const RunFunction& run, const std::function<void(std::size_t, std::size_t)>& progress) {
+                                    const RoundExecutor& execute) {
   std::vector<PointSummary> summaries(points.size());
   for (std::size_t p = 0; p < points.size(); ++p) summaries[p].overrides = grid[p];
   std::vector<std::size_t> active(points.size());
   for (std::size_t p = 0; p < points.size(); ++p) active[p] = p;
-  std::size_t done = 0;
   while (!active.empty()) {
     // One round: `replications` more runs of every active point.
-    struct Job {
-      std::size_t point;
-      std::uint32_t replication;
-    };
-    std::vector<Job> jobs;
+    std::vector<ReplicationJob> jobs;
     for (std::size_t p : active) {
       const std::uint32_t first = summaries[p].replications;
       const std::uint32_t count = o.precision > 0 ? std::min(o.replications, o.max_replications - first) : o.replications;
       for (std::uint32_t r = 0; r < count; ++r) jobs.push_back({p, first + r});
     }
-    std::vector<results::Results> out(jobs.size());
-    const std::size_t total_estimate = done + jobs.size();
-    run_parallel(
-        jobs.size(), std::max<std::uint32_t>(1, o.jobs),
-        [&](std::size_t i) {
-          scenario::Scenario s = points[jobs[i].point];
-          s.seed = replication_seed(points[jobs[i].point].seed, jobs[i].replication);
-          out[i] = run(s);
-        },
-        [&] {
-          ++done;
-          if (progress) progress(done, total_estimate);
-        });
+    const std::vector<ReplicationOutcome> out = execute(jobs);
     for (std::size_t i = 0; i < jobs.size(); ++i) add_replication(summaries[jobs[i].point], out[i]);
     std::vector<std::size_t> still;
     for (std::size_t p : active) {

@@ -48,19 +48,36 @@ struct PointSummary {
 // The seed of replication r (0-based) of a sweep whose scenario seed is `base`.
 std::uint64_t replication_seed(std::uint64_t base, std::uint32_t r);
 
-// Runs one replication: `run(scenario with the seed set)` -> Results. The runner is given, not
-// fixed, so MPI ranks and tests can supply their own.
-using RunFunction = std::function<results::Results(const scenario::Scenario&)>;
+// One replication to run: point index and replication number (its seed follows from them).
+struct ReplicationJob {
+  std::size_t point = 0;
+  std::uint32_t replication = 0;
+};
+// What a sweep keeps of one run.
+struct ReplicationOutcome {
+  MetricValues values{};
+  sim::LatencyHistogram histogram;  // ok requests in the window (ns)
+};
+// Runs one round of jobs and returns their outcomes in job order. Local threads or MPI ranks.
+using RoundExecutor = std::function<std::vector<ReplicationOutcome>(const std::vector<ReplicationJob>&)>;
 
-// Simulates every point (already parsed and checked). `progress(done, total)` is called after
-// each replication, from whichever worker finished it, one call at a time (may be empty).
+// One replication: the point's scenario with the replication's seed, run by `run`.
+using RunFunction = std::function<results::Results(const scenario::Scenario&)>;
+ReplicationOutcome run_replication(const std::vector<scenario::Scenario>& points, const ReplicationJob& job,
+                                   const RunFunction& run);
+
+// Runs the jobs on `jobs` local threads. `progress(done, total)` is called after each job, from
+// whichever thread finished it, one call at a time (may be empty).
+RoundExecutor local_executor(const std::vector<scenario::Scenario>& points, RunFunction run, std::uint32_t jobs,
+                             std::function<void(std::size_t, std::size_t)> progress);
+
+// Simulates every point (already parsed and checked) round by round through `execute`.
 std::vector<PointSummary> run_sweep(const std::vector<scenario::Scenario>& points,
                                     const std::vector<std::vector<scenario::Override>>& grid, const SweepOptions& options,
-                                    const RunFunction& run, const std::function<void(std::size_t, std::size_t)>& progress);
+                                    const RoundExecutor& execute);
 
-// Adds one replication's results to a summary (replications in order) and recomputes its
-// intervals: the merge step shared by the local runner and the MPI gather.
-void add_replication(PointSummary& summary, const results::Results& r);
+// Adds one replication to a summary (replications in order), and recomputes the intervals.
+void add_replication(PointSummary& summary, const ReplicationOutcome& outcome);
 void finish_summary(PointSummary& summary, double level);
 
 }  // namespace fleetsim::sweep

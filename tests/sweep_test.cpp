@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "models/simulation.h"
+#include "sweep/mpi_session.h"
 #include "sweep/sweep_output.h"
 #include "sweep/sweep_runner.h"
 #include "test_support.h"
@@ -14,8 +15,8 @@
 namespace fleetsim::testing {
 namespace {
 
-sweep::RunFunction simulate_run() {
-  return [](const scenario::Scenario& s) { return models::simulate(s); };
+sweep::RoundExecutor executor(const std::vector<scenario::Scenario>& points, std::uint32_t jobs) {
+  return sweep::local_executor(points, [](const scenario::Scenario& s) { return models::simulate(s); }, jobs, {});
 }
 
 std::size_t metric_index(std::string_view name) {
@@ -40,7 +41,7 @@ TEST_CASE("sweep intervals cover the analytic M/M/1 mean at about the nominal ra
   sweep::SweepOptions o;
   o.replications = 10;
   o.jobs = 2;
-  const auto summaries = sweep::run_sweep(points, grid, o, simulate_run(), {});
+  const auto summaries = sweep::run_sweep(points, grid, o, executor(points, o.jobs));
   const std::size_t mean = metric_index("latency_mean_ms");
   int covered = 0;
   for (const auto& s : summaries) {
@@ -64,8 +65,8 @@ TEST_CASE("a sweep gives the same numbers with any number of jobs", "[sweep]") {
   one.jobs = 1;
   two.jobs = 2;
   const sweep::SweepInfo info{"queue", "test.json", 1, one};
-  const auto a = sweep::sweep_json(info, sweep::run_sweep(points, grid, one, simulate_run(), {}));
-  const auto b = sweep::sweep_json(info, sweep::run_sweep(points, grid, two, simulate_run(), {}));
+  const auto a = sweep::sweep_json(info, sweep::run_sweep(points, grid, one, executor(points, 1)));
+  const auto b = sweep::sweep_json(info, sweep::run_sweep(points, grid, two, executor(points, 2)));
   CHECK(a == b);
   // Replication 0 is the plain run with the scenario's seed; the others differ.
   CHECK(sweep::replication_seed(7, 0) == 7);
@@ -80,14 +81,14 @@ TEST_CASE("precision mode adds rounds until every half-width is within the targe
   o.replications = 3;
   o.precision = 0.05;
   o.max_replications = 300;
-  const auto loose = sweep::run_sweep(points, grid, o, simulate_run(), {});
+  const auto loose = sweep::run_sweep(points, grid, o, executor(points, o.jobs));
   REQUIRE(loose.size() == 1);
   CHECK(loose[0].precision_met);
   CHECK(loose[0].replications % 3 == 0);
   for (const auto& i : loose[0].intervals) CHECK(i.half_width <= 0.05 * std::abs(i.mean) + 1e-12);
   o.precision = 1e-6;  // unreachable: stops at the cap
   o.max_replications = 9;
-  const auto capped = sweep::run_sweep(points, grid, o, simulate_run(), {});
+  const auto capped = sweep::run_sweep(points, grid, o, executor(points, o.jobs));
   CHECK(capped[0].replications == 9);
   CHECK_FALSE(capped[0].precision_met);
 }
@@ -117,6 +118,62 @@ TEST_CASE("fleetsim sweep writes sweep.json and sweep.csv for the grid; bad opti
   CHECK(bad.status == 2);
   CHECK_THAT(bad.err, Catch::Contains("--replications"));
   CHECK_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+}  // namespace fleetsim::testing
+
+namespace fleetsim::testing {
+namespace {
+
+TEST_CASE("histogram and outcome words round-trip exactly; malformed words are refused", "[sweep][mpi]") {
+  sim::LatencyHistogram h;
+  for (int i = 1; i <= 1000; ++i) h.record(i * 12345);
+  const auto copy = sim::LatencyHistogram::from_words(h.to_words());
+  CHECK(copy.count() == h.count());
+  CHECK(copy.mean() == h.mean());
+  CHECK(copy.min() == h.min());
+  CHECK(copy.max() == h.max());
+  CHECK(copy.quantile(0.99) == h.quantile(0.99));
+  sweep::ReplicationOutcome o;
+  o.values[0] = 0.25;
+  o.values[5] = 123.5;
+  o.histogram = h;
+  std::vector<std::uint64_t> words;
+  sweep::append_outcome_words(o, 7, words);
+  sweep::append_outcome_words(o, 9, words);
+  const auto back = sweep::outcomes_from_words(words);
+  REQUIRE(back.size() == 2);
+  CHECK(back[1].first == 9);
+  CHECK(back[0].second.values == o.values);
+  CHECK(back[0].second.histogram.to_words() == h.to_words());
+  words.pop_back();
+  CHECK_THROWS_AS(sweep::outcomes_from_words(words), std::invalid_argument);
+  auto bad = h.to_words();
+  bad[0] += 1;  // counts no longer add up
+  CHECK_THROWS_AS(sim::LatencyHistogram::from_words(bad), std::invalid_argument);
+}
+
+TEST_CASE("a sweep under mpirun -n 2 writes exactly what one process writes", "[sweep][mpi]") {
+  const std::string base = "/tmp/fleetsim-sweep-mpi-" + std::to_string(::getpid());
+  const std::string args = " sweep scenarios/quickstart.json --set duration_s=20 --set warmup_s=2 "
+                           "--set balancer.algorithm=round_robin,p2c --replications 3 --quiet --out ";
+  const auto local = run_fleetsim(args + base + "-local");
+  REQUIRE(local.status == 0);
+  // Open MPI refuses root unless told; CI runs as root in a container. Loopback only.
+  const auto mpi = run_shell("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader "
+                             "timeout 120 mpirun --oversubscribe -n 2 '" + std::string(FLEETSIM_BINARY) + "'" + args +
+                             base + "-mpi");
+  INFO(mpi.out << mpi.err);
+  REQUIRE(mpi.status == 0);
+  CHECK_THAT(mpi.out, Catch::Contains("sweep over 2 MPI ranks"));
+  std::ifstream a(base + "-local/sweep.json"), b(base + "-mpi/sweep.json");
+  const std::string ta((std::istreambuf_iterator<char>(a)), std::istreambuf_iterator<char>());
+  const std::string tb((std::istreambuf_iterator<char>(b)), std::istreambuf_iterator<char>());
+  CHECK(!ta.empty());
+  CHECK(ta == tb);
+  std::filesystem::remove_all(base + "-local");
+  std::filesystem::remove_all(base + "-mpi");
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+// MpiSession on Boost.MPI (Open MPI). Built only with FLEETSIM_WITH_MPI.
+#include <boost/mpi/collectives/all_gather.hpp>
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <boost/serialization/vector.hpp>
+#include <cstdlib>
+#include <string>
+
+#include "sweep/mpi_session.h"
+
+namespace fleetsim::sweep {
+
+namespace {
+
+class BoostMpiSession final : public MpiSession {
+ public:
+  int rank() const override { return world_.rank(); }
+  int size() const override { return world_.size(); }
+  std::vector<std::vector<std::uint64_t>> all_gather(const std::vector<std::uint64_t>& mine) override {
+    std::vector<std::vector<std::uint64_t>> all;
+    boost::mpi::all_gather(world_, mine, all);
+    return all;
+  }
+
+ private:
+  boost::mpi::environment environment_;  // MPI_Init here, MPI_Finalize on destruction
+  boost::mpi::communicator world_;
+};
+
+int launched_size() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    if (const char* v = std::getenv(name)) return std::atoi(v);
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<MpiSession> MpiSession::start_if_launched() {
+  // Only under mpirun: MPI_Init in a plain run would start Open MPI's singleton machinery.
+  if (launched_size() <= 1) return nullptr;
+  return std::make_unique<BoostMpiSession>();
+}
+
+}  // namespace fleetsim::sweep
