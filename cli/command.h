@@ -17,5 +17,6 @@ int backend_command(const Arguments& args);
 int stack_command(const Arguments& args);
 int validate_command(const Arguments& args);
 int sweep_command(const Arguments& args);
+int report_command(const Arguments& args);
 
 }  // namespace fleetsim::cli

@@ -8,6 +8,7 @@
 #include "cli/progress.h"
 #include "cli/summary_table.h"
 #include "models/simulation.h"
+#include "reports/report_writer.h"
 #include "results/results_json.h"
 #include "scenario/input_error.h"
 
@@ -51,15 +52,26 @@ int compare_command(const Arguments& args) {
     models::SimulationOptions sim_options;
     sim_options.progress = [&](double f) { progress.update(f); };
     runs.push_back(models::simulate(scenarios[i], sim_options));
-    results::write_results(runs.back(), options.out_dir + "/" + labels[i]);
+    const std::string dir = options.out_dir + "/" + labels[i];
+    results::write_results(runs.back(), dir);
+    reports::write_scenario_file(dir, scenarios[i].canonical_json);
+    // Each variant's own page; the PNGs are drawn once, for the comparison below.
+    reports::ReportOptions html_only;
+    html_only.png = false;
+    reports::write_run_report(dir, runs.back(), scenarios[i].canonical_json, html_only);
     std::string value;
     for (const auto& o : grid[i]) value += (value.empty() ? "" : ",") + o.value;
     short_labels.push_back(value);
   }
   std::cout << "compare " << scenarios.front().name << ": " << scenario::describe(grid.front()) << " ... ("
             << grid.size() << " runs)\n\n";
+  const reports::ReportFiles report =
+      reports::write_comparison_report(options.out_dir, short_labels, runs, scenarios.front().canonical_json);
   print_comparison(std::cout, short_labels, runs);
-  std::cout << "\nwrote " << runs.size() << " results under " << options.out_dir << "/\n";
+  std::cout << "\nwrote " << runs.size() << " results and reports under " << options.out_dir << "/, and the comparison "
+            << report.html;
+  if (!report.png.empty()) std::cout << " with " << report.png.size() << " PNG charts";
+  std::cout << "\n";
   return 0;
 }
 

@@ -34,6 +34,8 @@ const char* kUsage =
     "           stop the local stack of DIR\n"
     "  validate SCENARIO --lb nginx|haproxy --out DIR [--duration S] [--tolerance-latency R] ...\n"
     "           stack + load + simulation of one scenario; predicted vs measured; exit 1 outside tolerance\n"
+    "  report   DIR... --out DIR [--no-png]\n"
+    "           re-render report.html and PNGs from results: one run, several overlaid, or a validation\n"
     "\n"
     "exit status: 0 done, 2 bad input, 1 anything else\n";
 
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
     if (command == "stack") return fleetsim::cli::stack_command(args);
     if (command == "validate") return fleetsim::cli::validate_command(args);
     if (command == "sweep") return fleetsim::cli::sweep_command(args);
+    if (command == "report") return fleetsim::cli::report_command(args);
     std::cerr << "fleetsim: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const fleetsim::scenario::InputError& e) {

@@ -6,6 +6,7 @@
 #include "cli/progress.h"
 #include "cli/summary_table.h"
 #include "models/simulation.h"
+#include "reports/report_writer.h"
 #include "results/results_json.h"
 #include "scenario/input_error.h"
 
@@ -34,8 +35,13 @@ int run_command(const Arguments& args) {
   sim_options.progress = [&](double f) { progress.update(f); };
   const results::Results r = models::simulate(s, sim_options);
   results::write_results(r, options.out_dir);
+  // The effective scenario beside its results, so `fleetsim report` can show it again later.
+  reports::write_scenario_file(options.out_dir, s.canonical_json);
+  const reports::ReportFiles report = reports::write_run_report(options.out_dir, r, s.canonical_json);
   print_summary(std::cout, s, r);
-  std::cout << "\nwrote " << options.out_dir << "/results.json\n";
+  std::cout << "\nwrote " << options.out_dir << "/results.json, " << report.html;
+  if (!report.png.empty()) std::cout << " and " << report.png.size() << " PNG charts";
+  std::cout << "\n";
   return 0;
 }
 

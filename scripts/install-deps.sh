@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
   libboost-dev libboost-graph-dev libboost-program-options-dev libboost-math-dev
   libeigen3-dev nlohmann-json3-dev catch2 libbenchmark-dev libssl-dev openssl
-  nginx haproxy wrk openmpi-bin libboost-mpi-dev)
+  nginx haproxy wrk openmpi-bin libboost-mpi-dev
+  gnuplot-nox chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -69,7 +69,7 @@ fleetsim::scenario::Scenario steady(double rate_rps) {
   return fleetsim::testing::scenario_from({{"name", "bad-target"},
                                            {"duration_s", 1},
                                            {"traffic", {{"rate_rps", rate_rps}, {"arrivals", "uniform"}, {"routes", {{{"path", "/"}, {"service", "s"}}}}}},
-                                           {"services", {{{"name", "s"}}}}});
+                                           {"services", {{{"name", "s"}, {"service_time_ms", {{"dist", "constant"}, {"mean_ms", 1}}}}}}});
 }
 
 loadgen::LoadOptions options_for(const std::string& url, double duration_s, double timeout_s) {
@@ -114,7 +114,7 @@ TEST_CASE("fleetsim load against a hanging target says what happened and exits 1
     std::ofstream(scenario) << nlohmann::json{{"name", "hang"},
                                               {"duration_s", 1},
                                               {"traffic", {{"rate_rps", 20}, {"routes", {{{"path", "/"}, {"service", "s"}}}}}},
-                                              {"services", {{{"name", "s"}}}},
+                                              {"services", {{{"name", "s"}, {"service_time_ms", {{"dist", "constant"}, {"mean_ms", 1}}}}}},
                                               {"slo", {{"availability", 0.99}}}}
                                    .dump();
   }
