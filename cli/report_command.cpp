@@ -2,7 +2,8 @@
 // Re-renders reports from results on disk: one DIR gives the run view; several (or one written
 // by `compare`, whose variants are in its subdirectories) give the comparison view, deltas
 // against the first; a DIR written by `validate` (validation.json, results.json = measured,
-// predicted/results.json) gives the validation view. DIR/scenario.json, when present, supplies
+// predicted/results.json) gives the validation view; a DIR written by `sweep` (sweep.json) gives
+// the sweep view. DIR/scenario.json, when present, supplies
 // the call graph and the scenario section.
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -14,6 +15,7 @@
 
 #include "cli/command.h"
 #include "reports/report_writer.h"
+#include "reports/sweep_view.h"
 #include "results/results_reader.h"
 #include "scenario/input_error.h"
 
@@ -89,7 +91,12 @@ int report_command(const Arguments& args) {
   options.png = !no_png;
   reports::ReportFiles files;
   // Everything is read and checked before anything is written.
-  if (dirs.size() == 1 && fs::is_regular_file(dirs.front() + "/validation.json")) {
+  if (dirs.size() == 1 && fs::is_regular_file(dirs.front() + "/sweep.json")) {
+    const std::string path = dirs.front() + "/sweep.json";
+    const std::string text = slurp(path);
+    reports::sweep_view(text, path);  // checked here, so a bad file is named as given
+    files = reports::write_sweep_report(out_dir, text, optional_text(dirs.front() + "/scenario.json"), options);
+  } else if (dirs.size() == 1 && fs::is_regular_file(dirs.front() + "/validation.json")) {
     const std::string& dir = dirs.front();
     const std::string validation_path = dir + "/validation.json";
     nlohmann::json validation = nlohmann::json::parse(slurp(validation_path), nullptr, false);

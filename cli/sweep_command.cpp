@@ -1,7 +1,8 @@
 // fleetsim sweep SCENARIO --set A=v1,v2 [--set B=w1,w2]... --replications R --out DIR
 //   [--jobs N] [--precision P] [--max-replications M] [--level L] [--seed N] [--quiet]
 // The cartesian grid of the --set lists, R replications per point (independent seed streams),
-// mean and Student-t interval of every headline metric; DIR/sweep.json and DIR/sweep.csv.
+// mean and Student-t interval of every headline metric; DIR/sweep.json, DIR/sweep.csv and the
+// report (DIR/report.html, PNGs).
 #include <iostream>
 #include <thread>
 
@@ -9,6 +10,7 @@
 #include "cli/common_options.h"
 #include "cli/progress.h"
 #include "models/simulation.h"
+#include "reports/report_writer.h"
 #include "scenario/input_error.h"
 #include "sweep/mpi_session.h"
 #include "sweep/sweep_output.h"
@@ -70,6 +72,11 @@ int sweep_command(const Arguments& args) {
   if (mpi) std::cout << "sweep over " << mpi->size() << " MPI ranks\n";
   sweep::print_sweep(std::cout, info, summaries);
   std::cout << "\nwrote " << options.out_dir << "/sweep.json and sweep.csv\n";
+  const reports::ReportFiles report =
+      reports::write_sweep_report(options.out_dir, sweep::sweep_json(info, summaries), points.front().canonical_json);
+  std::cout << "wrote " << report.html;
+  if (!report.png.empty()) std::cout << " and " << report.png.size() << " PNG charts";
+  std::cout << "\n";
   return 0;
 }
 

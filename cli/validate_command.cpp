@@ -24,6 +24,7 @@
 #include "loadgen/local_stack.h"
 #include "loadgen/validation.h"
 #include "models/simulation.h"
+#include "reports/report_writer.h"
 #include "results/results_json.h"
 #include "scenario/input_error.h"
 
@@ -146,13 +147,16 @@ int validate_command(const Arguments& args) {
                       {"samples", fixed.samples}};
   j["notes"] = expressed.notes;
   results::write_file_atomically(options.out_dir + "/validation.json", j.dump(2) + "\n");
+  reports::write_scenario_file(options.out_dir, expressed.scenario.canonical_json);
+  const auto written = reports::write_validation_report(options.out_dir, j, predicted, measured, expressed.scenario.canonical_json);
 
   std::printf("validate %s on %s: %.0f s of load, %llu requests\n", s.name.c_str(), lb.c_str(), run_s,
               static_cast<unsigned long long>(measured.sent));
   std::printf("fixed costs (probe medians): balancer-to-task round trip %.3f ms, balancer overhead %.3f ms\n\n",
               fixed.rtt_ms, fixed.overhead_ms);
   loadgen::print_validation(std::cout, v);
-  std::cout << "wrote " << options.out_dir << "/results.json, predicted/results.json, validation.json\n";
+  std::cout << "wrote " << options.out_dir << "/results.json, predicted/results.json, validation.json, " << written.html
+            << " and " << written.png.size() << " PNG charts\n";
   return v.pass ? 0 : 1;
 }
 

@@ -25,6 +25,9 @@ results::Results probe(const scenario::Scenario& base, std::uint16_t port, const
   route.path = path;
   route.service = base.services.front().name;
   s.traffic.routes = {route};
+  // One client: its keep-alive connections are reused, as in the measured run (with many clients
+  // on few connections, each request would pay a connect from another source address).
+  s.traffic.clients = 1;
   LoadOptions o;
   o.target = parse_load_target("http://127.0.0.1:" + std::to_string(port), false);
   o.duration_s = s.duration_s;

@@ -1,4 +1,9 @@
-// One HTTP/1.1 keep-alive client connection on Boost.Beast, and how a request's end is classified.
+// One HTTP/1.1 keep-alive client connection on Boost.Beast, over plain TCP or TLS, and how a
+// request's end is classified.
+//
+// The stream is a std::variant of beast::tcp_stream and beast::ssl_stream<tcp_stream>: each
+// operation visits it once and then runs the composed Beast operation on the concrete type, so
+// plain http keeps its direct path (no virtual call per read or write).
 //
 // Thread safety: a connection belongs to one io_context run by one thread; every callback runs
 // there. Failures of the target are results (LoadOutcome), never exceptions.
@@ -6,68 +11,99 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+
+#include "loadgen/load_outcome.h"
 
 namespace fleetsim::loadgen {
 
-// Why a request ended; disjoint, one per request. Names are the results' by_outcome keys.
-enum class LoadOutcome {
-  kOk,           // 2xx
-  kHttp4xx,
-  kHttp5xx,
-  kHttpOther,    // 1xx or 3xx (not followed)
-  kTimeout,      // no complete response before the deadline (connect, write or read)
-  kRefused,      // connection refused
-  kReset,        // the connection was reset or closed before a complete response
-  kBadResponse,  // the target answered something that is not HTTP/1.x
-  kIoError,      // any other socket error (unreachable, ...)
-  kDropped,      // never sent: no connection was free before its deadline
+// How the connections of one load thread reach the target. Owned by the thread; outlives its
+// connections.
+struct ConnectionSettings {
+  boost::asio::ip::tcp::resolver::results_type endpoints;  // resolved once, tried in order
+  // Where a connection with a bound source address (HttpConnection::bind_source) connects: the
+  // target's IPv4 loopback endpoint, the only kind of target that sources are bound for.
+  boost::asio::ip::tcp::endpoint loopback_v4;
+  boost::asio::ssl::context* tls = nullptr;  // https: the thread's TLS context; nullptr: plain http
+  std::string tls_host;                      // https: the name sent as SNI and checked in the certificate
+  bool verify = true;                        // https: verify the certificate chain and the name
 };
-inline constexpr int kLoadOutcomeCount = 10;
-std::string_view load_outcome_name(LoadOutcome outcome);
+
+// A TLS client context: TLS 1.2 or later; with `verify`, the system's default trust store.
+boost::asio::ssl::context make_tls_client_context(bool verify);
 
 class HttpConnection {
  public:
   using Clock = std::chrono::steady_clock;
-  // sent_at: when the request's first byte was handed to the socket (= done_at if never written).
-  using Done = std::function<void(LoadOutcome outcome, Clock::time_point sent_at, Clock::time_point done_at)>;
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  // sent_at: when the request's first byte was handed to the socket (= done_at if never written);
+  // task: the answer's X-Fleetsim-Task header (the local stack's emulators name themselves), ""
+  // when absent or when no answer came. Valid during the call only.
+  using Done = std::function<void(LoadOutcome outcome, Clock::time_point sent_at, Clock::time_point done_at,
+                                  std::string_view task)>;
 
-  HttpConnection(boost::asio::io_context& io, boost::asio::ip::tcp::resolver::results_type endpoints,
-                 std::string host_header);
+  HttpConnection(boost::asio::io_context& io, const ConnectionSettings& settings);
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
-  // Sends GET `target`, connecting first if needed, and calls `done` once. `deadline` bounds the
-  // whole exchange. Precondition: !busy().
-  void send(const std::string& target, const std::string& client_address, Clock::time_point deadline, Done done);
+  // Connects from IPv4 address `source` (host byte order) from now on; 0: no binding, the
+  // kernel's choice (the default). Closes an open connection from another address.
+  // Precondition: !busy().
+  void bind_source(std::uint32_t source);
+  std::uint32_t source() const { return source_; }
+
+  // Sends `request`, connecting (and, for https, handshaking) first if needed, and calls `done`
+  // once, never from inside send(). `deadline` bounds the whole exchange. Precondition: !busy().
+  void send(Request request, Clock::time_point deadline, Done done);
   bool busy() const { return busy_; }
-  // Closes the socket (a later send() reconnects).
+  // Closes the socket (a later send() reconnects). TLS: no close_notify, as a load generator
+  // dropping a connection does not wait for the peer's.
   void close();
 
  private:
+  using PlainStream = boost::beast::tcp_stream;
+  using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+
+  boost::beast::tcp_stream& tcp();
+  void connect();
+  void handshake();
   void write();
   void finish(LoadOutcome outcome);
+  void fail_later(LoadOutcome outcome);
+  // Sends the request again on a new connection when a reused one was closed before any answer
+  // arrived (once per request). True when it did.
+  bool retry_stale(const boost::beast::error_code& ec, bool answer_started);
 
-  boost::beast::tcp_stream stream_;
-  boost::asio::ip::tcp::resolver::results_type endpoints_;  // resolved once by the caller
-  std::string host_header_;
-  boost::beast::flat_buffer buffer_;                       // read buffer, kept across requests
-  boost::beast::http::request<boost::beast::http::empty_body> request_;
+  boost::asio::io_context& io_;
+  const ConnectionSettings& settings_;
+  // TlsStream iff settings_.tls; a new TlsStream for every TLS connection (an SSL session object
+  // cannot be reused after its socket closed).
+  std::variant<PlainStream, TlsStream> stream_;
+  std::uint32_t source_ = 0;                // bound source address; 0: none
+  boost::beast::flat_buffer buffer_;        // read buffer, kept across requests
+  Request request_;                         // the request in flight
   std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
   Done done_;
+  Clock::time_point deadline_;
   Clock::time_point sent_at_;
+  std::string task_;                        // X-Fleetsim-Task of the answer in hand ("" if none)
   bool connected_ = false;
   bool busy_ = false;
+  bool reused_ = false;   // the request in flight went out on a connection kept alive from before
+  bool retried_ = false;  // ... and was already sent again once
 };
 
 }  // namespace fleetsim::loadgen

@@ -7,11 +7,14 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "loadgen/connection_pool.h"
 #include "loadgen/http_client.h"
 #include "loadgen/load_recorder.h"
+#include "loadgen/request_template.h"
 #include "loadgen/send_plan.h"
 #include "models/client_address.h"
 #include "results/slo.h"
@@ -20,19 +23,20 @@ namespace fleetsim::loadgen {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
-using Endpoints = asio::ip::tcp::resolver::results_type;
 
 namespace {
 
-// One load thread: its own io_context, connections, share of the plan and recorder.
+// One load thread: its own io_context, connections, share of the plan, random stream and recorder.
 // Thread k takes the plan's sends k, k + T, k + 2T, ...: the union over threads is the plan.
 class LoadWorker {
  public:
-  LoadWorker(const scenario::Scenario& s, const LoadOptions& o, const Endpoints& endpoints, std::uint32_t index,
-             std::uint32_t threads, std::uint32_t connection_cap, Clock::time_point start, StepLatencies& steps,
-             LiveCounters& live)
+  LoadWorker(const scenario::Scenario& s, const LoadOptions& o, const ConnectionSettings& shared,
+             const std::vector<RouteRequest>& requests, bool bind_sources, std::uint32_t index, std::uint32_t threads,
+             std::uint32_t connection_cap, Clock::time_point start, StepLatencies& steps, LiveCounters& live)
       : options_(o),
-        endpoints_(endpoints),
+        routes_(s.traffic.routes),
+        requests_(requests),
+        bind_sources_(bind_sources),
         index_(index),
         threads_(threads),
         cap_(connection_cap),
@@ -40,19 +44,33 @@ class LoadWorker {
         end_ns_(sim::from_seconds(o.duration_s)),
         timeout_ns_(sim::from_seconds(o.timeout_s)),
         plan_(s, o.duration_s),
+        random_ids_(sim::Rng::stream(s.seed, "loadgen.random_id").substream(index)),
+        settings_(shared),
+        pool_(connection_cap, [this] { return std::make_unique<HttpConnection>(io_, settings_); }),
         timer_(io_),
         recorder_(sim::from_seconds(s.warmup_s), end_ns_, sim::kNanosPerSecond,
-                  static_cast<std::size_t>(std::ceil(o.duration_s)), steps, live) {}
+                  static_cast<std::size_t>(std::ceil(o.duration_s)), steps, live) {
+    if (o.target.scheme == LoadTarget::Scheme::kHttps) {
+      tls_.emplace(make_tls_client_context(!o.insecure));  // one per thread: no locking in OpenSSL's context
+      settings_.tls = &*tls_;
+      settings_.tls_host = o.target.host;
+      settings_.verify = !o.insecure;
+    }
+  }
 
   void run() {
     if (options_.connections > 0) {
-      for (std::uint32_t i = 0; i < cap_; ++i) send_closed(new_connection());
+      for (std::uint32_t i = 0; i < cap_; ++i) {
+        closed_.push_back(std::make_unique<HttpConnection>(io_, settings_));
+        send_closed(closed_.back().get());
+      }
     } else {
       have_next_ = take_own(next_);
       arm_timer();
     }
     io_.run();
-    for (auto& c : connections_) c->close();
+    pool_.close_all();
+    for (auto& c : closed_) c->close();
     recorder_.flush();
   }
   LoadRecorder& recorder() { return recorder_; }
@@ -66,15 +84,13 @@ class LoadWorker {
 
   bool take_own(PlannedSend& p) {
     while (plan_.next(p)) {
-      if (sequence_++ % threads_ == index_) return true;
+      if (p.sequence % threads_ == index_) return true;
     }
     return false;
   }
 
-  HttpConnection* new_connection() {
-    connections_.push_back(std::make_unique<HttpConnection>(io_, endpoints_, options_.target.host_header));
-    return connections_.back().get();
-  }
+  // The address a client's requests leave from; 0: not bound (the kernel's choice).
+  std::uint32_t source_of(std::uint32_t client) const { return bind_sources_ ? models::client_address(client) : 0; }
 
   // Open model: wake at the next intended send time.
   void arm_timer() {
@@ -94,8 +110,9 @@ class LoadWorker {
     });
   }
 
-  // Sends due requests on free connections, opening new ones up to the cap; drops the ones whose
-  // send deadline has passed.
+  // Sends due requests in plan order, each on a connection from its client's source address
+  // (ConnectionPool: reused, new up to the cap, or evicted); drops the ones whose send deadline
+  // has passed.
   void dispatch() {
     const sim::SimTime now = now_ns();
     while (!pending_.empty()) {
@@ -105,62 +122,68 @@ class LoadWorker {
         recorder_.finished(p.at_ns, now, now, LoadOutcome::kDropped);
         continue;
       }
-      HttpConnection* c = nullptr;
-      if (!idle_.empty()) {
-        c = idle_.back();
-        idle_.pop_back();
-      } else if (connections_.size() < cap_) {
-        c = new_connection();
-      } else {
-        return;
-      }
+      HttpConnection* c = pool_.acquire(source_of(p.client));
+      if (!c) return;  // every connection is busy
       pending_.pop_front();
       send(c, p, [this](HttpConnection* done) {
-        idle_.push_back(done);
+        pool_.release(done);
         dispatch();
       });
     }
   }
 
-  // Closed model: send again as soon as the previous response is in, until the end.
+  // Closed model: send again as soon as the previous response is in, until the end. With bound
+  // sources the connection reconnects whenever the next client's address differs.
   void send_closed(HttpConnection* c) {
     const sim::SimTime now = now_ns();
     if (now >= end_ns_) return;
     PlannedSend p;
     do plan_.next_identity(p);
-    while (sequence_++ % threads_ != index_);
+    while (p.sequence % threads_ != index_);
     p.at_ns = now;
     recorder_.planned(now);
     ++planned_;
+    c->bind_source(source_of(p.client));
     send(c, p, [this](HttpConnection* done) { send_closed(done); });
   }
 
   template <typename Then>
   void send(HttpConnection* c, const PlannedSend& p, Then then) {
-    const std::string target = options_.target.base_path + plan_.path(p.route);
-    const std::string client = models::format_ipv4(models::client_address(p.client));
-    c->send(target, client, Clock::now() + std::chrono::nanoseconds(timeout_ns_),
-            [this, c, p, then](LoadOutcome outcome, Clock::time_point sent_at, Clock::time_point done_at) {
+    const RouteRequest& route = requests_[p.route < requests_.size() ? p.route : 0];
+    c->send(route.render(p.sequence, p.client, random_ids_), Clock::now() + std::chrono::nanoseconds(timeout_ns_),
+            [this, c, p, then](LoadOutcome outcome, Clock::time_point sent_at, Clock::time_point done_at,
+                               std::string_view task) {
               recorder_.finished(p.at_ns, ns_of(sent_at), ns_of(done_at), outcome);
+              if (outcome == LoadOutcome::kOk && !task.empty()) recorder_.answered_by(route_service(p.route), task, p.at_ns);
               then(c);
             });
   }
 
+  // The service a route reaches ("" for a scenario without routes).
+  const std::string& route_service(std::uint32_t route) const {
+    static const std::string none;
+    return route < routes_.size() ? routes_[route].service : none;
+  }
+
   const LoadOptions& options_;
-  const Endpoints& endpoints_;
+  const std::vector<scenario::Route>& routes_;   // the scenario's, for route_service()
+  const std::vector<RouteRequest>& requests_;  // by route index, shared by the threads
+  bool bind_sources_;                          // clients leave from their own loopback addresses
   std::uint32_t index_, threads_, cap_;
   Clock::time_point start_;
   sim::SimTime end_ns_, timeout_ns_;
   asio::io_context io_;
   SendPlan plan_;
-  std::uint64_t sequence_ = 0;  // position in the whole plan
+  sim::Rng random_ids_;         // {{random_id}}: this thread's stream of the scenario seed
+  std::optional<asio::ssl::context> tls_;  // https only
+  ConnectionSettings settings_;            // the shared ones plus this thread's TLS context
   PlannedSend next_;            // this thread's next send, when have_next_
   bool have_next_ = false;
   std::uint64_t planned_ = 0;
+  ConnectionPool pool_;                                 // open model
+  std::vector<std::unique_ptr<HttpConnection>> closed_;  // closed model: one per connection, for the run
   asio::steady_timer timer_;
-  std::deque<PlannedSend> pending_;                        // due, not yet sent, in plan order
-  std::vector<std::unique_ptr<HttpConnection>> connections_;  // owned; never more than cap_
-  std::vector<HttpConnection*> idle_;                      // connected or not, not busy
+  std::deque<PlannedSend> pending_;  // due, not yet sent, in plan order
   LoadRecorder recorder_;
 };
 
@@ -172,14 +195,21 @@ LoadReport run_load(const scenario::Scenario& s, const LoadOptions& o) {
   if (!(o.duration_s > 0) || o.duration_s > kMaxLoadDuration_s) {
     throw std::invalid_argument("load duration must be in (0, 3600] s");
   }
-  Endpoints endpoints;
+  ConnectionSettings settings;  // each thread adds its own TLS context
   {
     asio::io_context io;
     asio::ip::tcp::resolver resolver(io);
     boost::system::error_code ec;
-    endpoints = resolver.resolve(o.target.host, o.target.port, ec);
+    settings.endpoints = resolver.resolve(o.target.host, o.target.port, ec);
     if (ec) throw std::runtime_error("cannot resolve " + o.target.host + ": " + ec.message());
   }
+  // An IPv4 loopback target: every client connects from its own address in 127.0.0.0/8, so the
+  // balancer (nginx ip_hash, HAProxy balance source) sees the scenario's clients.
+  const bool bind_sources = binds_client_sources(o.target);
+  if (bind_sources) settings.loopback_v4 = *settings.endpoints.begin();
+  std::vector<RouteRequest> requests;
+  for (const auto& route : s.traffic.routes) requests.emplace_back(route, o.target);
+  if (requests.empty()) requests.emplace_back(scenario::Route{}, o.target);
   // Never more threads than connections, so every thread has at least one.
   const std::uint32_t pool = o.connections > 0 ? o.connections : std::max<std::uint32_t>(1, o.max_connections);
   const std::uint32_t threads = std::max<std::uint32_t>(1, std::min(o.threads, pool));
@@ -193,7 +223,7 @@ LoadReport run_load(const scenario::Scenario& s, const LoadOptions& o) {
   for (std::uint32_t i = 0; i < threads; ++i) {
     const std::uint32_t cap = pool / threads + (i < pool % threads ? 1 : 0);
     workers.push_back(
-        std::make_unique<LoadWorker>(s, o, endpoints, i, threads, cap, start, step_latencies, live));
+        std::make_unique<LoadWorker>(s, o, settings, requests, bind_sources, i, threads, cap, start, step_latencies, live));
   }
   std::atomic<std::uint32_t> running{threads};
   std::vector<std::exception_ptr> failures(threads);  // a thread's unexpected exception, rethrown here
@@ -248,6 +278,12 @@ LoadReport run_load(const scenario::Scenario& s, const LoadOptions& o) {
   r.availability = r.sent ? static_cast<double>(r.ok) / static_cast<double>(r.sent) : 1.0;
   r.throughput_rps = static_cast<double>(r.ok) / (o.duration_s - s.warmup_s);
   r.latency = results::LatencySummary::of(total.corrected());
+  // Which task answered (the local stack's emulators say): the per-task shares `validate` compares.
+  for (const auto& [service, tasks] : total.by_task()) {
+    auto& sr = r.services[service];
+    sr.requests_by_task = std::map<std::string, std::uint64_t>(tasks.begin(), tasks.end());
+    for (const auto& [task, n] : tasks) sr.requests += n;
+  }
   r.histogram = total.corrected();
   report.uncorrected = total.uncorrected();
   report.uncorrected_latency = results::LatencySummary::of(total.uncorrected());

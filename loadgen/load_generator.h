@@ -5,10 +5,18 @@
 // is measured from the intended time (coordinated omission corrected), with an uncorrected
 // histogram (from the actual send) beside it. A request not sent within timeout_s of its intended
 // time is dropped. Closed model (`connections` > 0, like wrk): that many connections, each
-// sending back to back until the end; there the two histograms agree by construction.
+// sending back to back until the end; there the two histograms agree by construction, except
+// that a connection reopened for another client's source address (below) adds its connect to
+// the corrected figure only.
 //
-// Not in this version: https, per-route method/headers/body, distinct source addresses per client
-// (the identity travels in an X-Fleetsim-Client header), the chaos executor, an MPI split.
+// Each request is its route's (method, headers, body; templates rendered per request:
+// request_template.h), over http or https (certificates verified unless `insecure`). Against an
+// IPv4 loopback target, client c's requests leave from its own source address
+// models::client_address(c), and keep-alive connections are reused per source address
+// (connection_pool.h); against any other target the identity travels in an X-Fleetsim-Client
+// header only (it always does as well).
+//
+// Not in this version: an MPI split.
 #pragma once
 
 #include <chrono>
@@ -31,6 +39,7 @@ struct LoadOptions {
   std::uint32_t threads = 2;         // load threads, each with its own io_context
   std::uint32_t max_connections = 256;  // open model: cap over all threads
   double timeout_s = 10;             // response deadline from the send; send deadline from the plan
+  bool insecure = false;             // https: accept any certificate and name (curl -k)
   bool quiet = true;                 // false: a progress line on stderr each second
   // Called once, before any send, with the run's time zero (the plan's 0 s), so a chaos executor
   // can act on the same clock. Runs on the calling thread; must return quickly.

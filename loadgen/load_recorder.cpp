@@ -67,8 +67,22 @@ void LoadRecorder::flush() {
   open_latencies_.reset();
 }
 
+void LoadRecorder::answered_by(const std::string& service, std::string_view task, sim::SimTime intended_ns) {
+  if (task.empty() || !in_window(intended_ns)) return;
+  auto& tasks = by_task_[service];
+  const auto found = tasks.find(task);
+  if (found != tasks.end()) {
+    ++found->second;
+  } else {
+    tasks.emplace(std::string(task), 1);
+  }
+}
+
 void LoadRecorder::merge(const LoadRecorder& other) {
   sent_ += other.sent_;
+  for (const auto& [service, tasks] : other.by_task_) {
+    for (const auto& [task, n] : tasks) by_task_[service][task] += n;
+  }
   for (std::size_t i = 0; i < outcomes_.size(); ++i) outcomes_[i] += other.outcomes_[i];
   corrected_.merge(other.corrected_);
   uncorrected_.merge(other.uncorrected_);

@@ -6,6 +6,9 @@
 #pragma once
 
 #include <array>
+#include <map>
+#include <string>
+#include <string_view>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -46,6 +49,9 @@ class LoadRecorder {
   void planned(sim::SimTime intended_ns);
   // Its end; sent_ns is when it went on the wire (ignored unless ok).
   void finished(sim::SimTime intended_ns, sim::SimTime sent_ns, sim::SimTime done_ns, LoadOutcome outcome);
+  // An ok answer of `task` (X-Fleetsim-Task) for `service`, counted when the request's intended
+  // time is in the window.
+  void answered_by(const std::string& service, std::string_view task, sim::SimTime intended_ns);
   // Hands the open step's latencies to StepLatencies; call once when the thread is done.
   void flush();
   // Adds `other`'s window totals and step counters (not its step latencies, which are shared).
@@ -58,6 +64,8 @@ class LoadRecorder {
   const std::vector<std::uint64_t>& step_sent() const { return step_sent_; }
   const std::vector<std::uint64_t>& step_ok() const { return step_ok_; }
   const std::vector<std::uint64_t>& step_errors() const { return step_errors_; }
+  // ok answers in the window by service, then by answering task
+  const std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>>& by_task() const { return by_task_; }
 
  private:
   bool in_window(sim::SimTime t) const { return t >= window_start_ && t < window_end_; }
@@ -72,6 +80,7 @@ class LoadRecorder {
   sim::LatencyHistogram corrected_;    // ok, from the intended send time (ns)
   sim::LatencyHistogram uncorrected_;  // ok, from the actual send time (ns)
   std::vector<std::uint64_t> step_sent_, step_ok_, step_errors_;
+  std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>> by_task_;  // transparent: find by string_view
   std::size_t open_step_ = 0;              // the step open_latencies_ belongs to
   sim::LatencyHistogram open_latencies_;   // corrected, completions in open_step_
 };

@@ -13,15 +13,27 @@ bool is_loopback_host(const std::string& host) {
   return !ec && address.is_loopback();
 }
 
+bool binds_client_sources(const LoadTarget& t) {
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(t.host, ec);
+  return !ec && address.is_v4() && address.is_loopback();
+}
+
 LoadTarget parse_load_target(const std::string& url, bool allow_remote) {
   auto fail = [&](const std::string& why) { throw scenario::InputError("--target", "", "\"" + url + "\": " + why); };
-  const std::string scheme = "http://";
-  if (url.rfind("https://", 0) == 0) fail("https:// targets are not supported by this version; use http://");
-  if (url.rfind(scheme, 0) != 0) fail("expected http://HOST:PORT");
-  const std::string rest = url.substr(scheme.size());
+  LoadTarget t;
+  std::string rest;
+  if (url.rfind("http://", 0) == 0) {
+    rest = url.substr(7);
+  } else if (url.rfind("https://", 0) == 0) {
+    t.scheme = LoadTarget::Scheme::kHttps;
+    t.port = "443";
+    rest = url.substr(8);
+  } else {
+    fail("expected http://HOST:PORT or https://HOST:PORT");
+  }
   const std::size_t slash = rest.find('/');
   const std::string authority = rest.substr(0, slash);
-  LoadTarget t;
   if (slash != std::string::npos) {
     t.base_path = rest.substr(slash);
     while (!t.base_path.empty() && t.base_path.back() == '/') t.base_path.pop_back();

@@ -1,6 +1,5 @@
 #include "loadgen/send_plan.h"
 
-
 namespace fleetsim::loadgen {
 
 SendPlan::SendPlan(const scenario::Scenario& s, double duration_s)
@@ -14,6 +13,7 @@ void SendPlan::next_identity(PlannedSend& out) {
   const models::TrafficPlan::Send send = plan_.next_identity();
   out.route = send.route;
   out.client = send.client;
+  out.sequence = sequence_++;
 }
 
 bool SendPlan::next(PlannedSend& out) {
@@ -26,6 +26,7 @@ bool SendPlan::next(PlannedSend& out) {
   out.at_ns = send.at;
   out.route = send.route;
   out.client = send.client;
+  out.sequence = sequence_++;
   return true;
 }
 

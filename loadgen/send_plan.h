@@ -18,6 +18,7 @@ struct PlannedSend {
   sim::SimTime at_ns = 0;    // intended send time, from the start of the run
   std::uint32_t route = 0;   // index into scenario.traffic.routes
   std::uint32_t client = 0;  // client identity (models::client_address gives its address)
+  std::uint64_t sequence = 0;  // position in the whole plan, from 0: unique over the run ({{counter}})
 };
 
 // Thread safety: none; each load thread owns its copy and takes its share of the sequence.
@@ -36,6 +37,7 @@ class SendPlan {
   models::TrafficPlan plan_;
   sim::SimTime end_;
   std::vector<std::string> paths_;
+  std::uint64_t sequence_ = 0;  // of the next send
   bool done_ = false;
 };
 

@@ -1,6 +1,7 @@
 #include "scenario/parse.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -98,7 +99,43 @@ Distribution parse_distribution(const json& value, const std::string& path, cons
   return d;
 }
 
-Traffic parse_traffic(const json& value, const std::string& file, std::vector<std::string>& notes) {
+// A template of a route's request, or bad input at `path`.
+TextTemplate route_template(const std::string& text, const std::string& file, const std::string& path) {
+  std::string error;
+  std::optional<TextTemplate> t = compile_text_template(text, error);
+  if (!t) throw InputError(file, path, error);
+  return std::move(*t);
+}
+
+// A route's method, headers and body (what the load generator sends; the simulator ignores them).
+void parse_route_request(ObjectReader& rr, Route& route) {
+  route.method = rr.choice("method", "GET", {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"});
+  if (const json* headers = rr.object("headers")) {
+    for (const auto& [name, value] : headers->items()) {
+      const std::string path = rr.path_of("headers") + "." + name;
+      // RFC 9110 token characters: anything else would corrupt the request line by line.
+      const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+      });
+      if (!token) throw InputError(rr.file(), path, "expected a header name of letters, digits and !#$%&'*+-.^_`|~");
+      std::string lower = name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == "content-length" || lower == "transfer-encoding") {
+        throw InputError(rr.file(), path, "set by the load generator from the body; remove it");
+      }
+      if (!value.is_string()) throw InputError(rr.file(), path, "expected a string, found " + json_kind(value));
+      const std::string text = value.get<std::string>();
+      if (text.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+        throw InputError(rr.file(), path, "expected a value without line breaks or NUL");
+      }
+      route.headers.emplace_back(name, route_template(text, rr.file(), path));
+    }
+  }
+  if (rr.child("body")) route.body = route_template(rr.string("body", ""), rr.file(), rr.path_of("body"));
+}
+
+// No traffic key is recognised-but-unmodelled any more; `notes` stays for the common signature.
+Traffic parse_traffic(const json& value, const std::string& file, std::vector<std::string>& /*notes*/) {
   ObjectReader r(value, "traffic", file);
   Traffic t;
   t.arrivals = r.choice("arrivals", "poisson", {"poisson", "uniform"}) == "uniform" ? Traffic::Arrivals::kUniform
@@ -142,9 +179,7 @@ Traffic parse_traffic(const json& value, const std::string& file, std::vector<st
     route.service = rr.string("service", "");
     if (route.service.empty()) rr.fail("service", "required: the name of a service");
     route.weight = rr.number("weight", 1, Range::kNonNegative, 1e9);
-    rr.unmodelled("method", notes);
-    rr.unmodelled("headers", notes);
-    rr.unmodelled("body", notes);
+    parse_route_request(rr, route);
     rr.finish();
     total += route.weight;
     t.routes.push_back(route);

@@ -11,6 +11,7 @@
 #include "scenario/autoscaling_spec.h"
 #include "scenario/cost_spec.h"
 #include "scenario/health_spec.h"
+#include "scenario/text_template.h"
 
 namespace fleetsim::scenario {
 
@@ -46,6 +47,11 @@ struct Route {
   std::string path;     // URL prefix (used by the load generator and balancer configs)
   std::string service;  // the service it reaches
   double weight = 1;    // share of requests, relative to the other routes
+  // The HTTP request the load generator sends on this route. The simulator ignores these: they
+  // do not change the model. Header values and the body are templates (scenario/text_template.h).
+  std::string method = "GET";  // GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS
+  std::vector<std::pair<std::string, TextTemplate>> headers;  // name → value, in name order
+  std::optional<TextTemplate> body;  // absent: no body
 };
 
 struct Traffic {

@@ -357,3 +357,75 @@ TEST_CASE("a service named <script>alert(1)</script> is shown as text and runs n
   CHECK(dom.find("<script>alert(1)</script>") == std::string::npos);              // never an element
   CHECK(dom.find("<script>alert(2)</script>") == std::string::npos);
 }
+
+TEST_CASE("a sweep report draws metric vs parameter with error bars, one line per other parameter, in Chromium",
+          "[report][browser][sweep]") {
+  Scratch s;
+  const auto r = run_fleetsim("sweep scenarios/quickstart.json --set duration_s=20 --set warmup_s=2 "
+                              "--set services.catalog.replicas=4,6 --set balancer.algorithm=least_conn,p2c "
+                              "--replications 3 --jobs 2 --out '" + s.path("sw") + "' --quiet");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("wrote " + s.path("sw") + "/report.html and 4 PNG charts") != std::string::npos);
+  const std::string dom = open_and_selftest(s.path("sw/report.html"), s);
+  // Availability, throughput, p50, p99: each drew its canvas and all four error bars (2 x 2 points).
+  CHECK(dom.find("SELFTEST PASS: 4 charts") != std::string::npos);
+  for (const char* chart : {"sweep-availability", "sweep-throughput", "sweep-latency-p50", "sweep-latency-p99"}) {
+    CHECK(dom.find(std::string("data-chart=\"") + chart + "\"") != std::string::npos);
+  }
+  CHECK(dom.find("data-error-bars=\"4\"") != std::string::npos);
+  CHECK(dom.find("<h2>Metrics vs services.catalog.replicas</h2>") != std::string::npos);
+  CHECK(dom.find("balancer.algorithm=least_conn") != std::string::npos);  // a line per algorithm
+  CHECK(dom.find("balancer.algorithm=p2c") != std::string::npos);
+  CHECK(dom.find("<h2>Points</h2>") != std::string::npos);
+  CHECK(dom.find(" ± ") != std::string::npos);
+  require_not_blank(s.path("sw/report.html"), s);
+
+  // fleetsim report on the sweep directory: the same view again, categories on x when the first
+  // parameter is not numeric (here the order of --set decides: algorithm first).
+  nlohmann::ordered_json reordered = nlohmann::ordered_json::parse(slurp(s.path("sw/sweep.json")));
+  for (auto& p : reordered["points"]) {
+    nlohmann::ordered_json set;
+    set["balancer.algorithm"] = p["set"]["balancer.algorithm"];
+    set["services.catalog.replicas"] = p["set"]["services.catalog.replicas"];
+    p["set"] = set;
+  }
+  fs::create_directories(s.path("cat"));
+  std::ofstream(s.path("cat/sweep.json")) << reordered.dump(2);
+  const auto again = run_fleetsim("report '" + s.path("cat") + "' --no-png --out '" + s.path("cat-out") + "'");
+  INFO(again.err);
+  REQUIRE(again.status == 0);
+  const std::string dom2 = open_and_selftest(s.path("cat-out/report.html"), s);
+  CHECK(dom2.find("SELFTEST PASS: 4 charts") != std::string::npos);
+  CHECK(dom2.find("<h2>Metrics vs balancer.algorithm</h2>") != std::string::npos);
+  CHECK(dom2.find("services.catalog.replicas=6") != std::string::npos);
+  CHECK(reordered["points"].size() == 4);
+}
+
+TEST_CASE("a sweep parameter named with markup is shown as text in the sweep view", "[report][browser][sweep]") {
+  Scratch s;
+  const std::string evil = "<script>alert(3)</script>";
+  nlohmann::ordered_json sweep = {{"schema", "fleetsim.sweep/1"},
+                                  {"scenario", {{"name", "</script><script>alert(4)</script>"}, {"file", "x.json"}, {"seed", 1}}},
+                                  {"confidence_level", 0.95},
+                                  {"replications", 2},
+                                  {"points", nlohmann::ordered_json::array()}};
+  for (int k = 0; k < 3; ++k) {
+    nlohmann::ordered_json metrics;
+    for (const char* m : {"availability", "throughput_rps", "latency_p50_ms", "latency_p99_ms"}) {
+      const double mean = (std::string(m) == "availability" ? 0.99 : 10.0 * (k + 1));
+      metrics[m] = {{"unit", "ms"}, {"mean", mean}, {"half_width", mean * 0.01}, {"low", mean * 0.99},
+                    {"high", mean * 1.01}, {"samples", {mean, mean}}};
+    }
+    sweep["points"].push_back({{"set", {{evil, k == 2 ? evil : std::to_string(k)}}}, {"replications", 2}, {"metrics", metrics}});
+  }
+  fs::create_directories(s.path("e"));
+  std::ofstream(s.path("e/sweep.json")) << sweep.dump(2);
+  const auto r = run_fleetsim("report '" + s.path("e") + "' --no-png --out '" + s.path("e") + "'");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const std::string dom = open_and_selftest(s.path("e/report.html"), s);
+  CHECK(dom.find("&lt;script&gt;alert(3)&lt;/script&gt;") != std::string::npos);
+  CHECK(dom.find("<script>alert(3)</script>") == std::string::npos);
+  CHECK(dom.find("<script>alert(4)</script>") == std::string::npos);
+}

@@ -97,3 +97,60 @@ TEST_CASE("report with bad input exits 2 naming the file and the JSON path, and 
   CHECK(r.status == 2);
   CHECK(r.err.find("--out") != std::string::npos);
 }
+
+TEST_CASE("sweep writes report.html and four 1200x700 PNG charts with error bars beside sweep.json", "[report][cli][sweep]") {
+  Scratch s;
+  const auto r = run_fleetsim("sweep scenarios/quickstart.json --set duration_s=15 --set warmup_s=2 "
+                              "--set services.catalog.replicas=4,6 --set balancer.algorithm=least_conn,p2c "
+                              "--replications 2 --jobs 2 --out '" + s.path("sw") + "' --quiet");
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.err.find("warning") == std::string::npos);
+  CHECK(r.out.find("wrote " + s.path("sw") + "/report.html and 4 PNG charts") != std::string::npos);
+  CHECK(fs::file_size(s.path("sw/report.html")) > 50000);
+  for (const char* png : {"sweep-availability.png", "sweep-throughput.png", "sweep-latency-p50.png", "sweep-latency-p99.png"}) {
+    INFO(png);
+    CHECK(png_size(s.path(std::string("sw/") + png)) == std::make_pair(1200u, 700u));
+    CHECK(fs::file_size(s.path(std::string("sw/") + png)) > 5000);
+  }
+  // Re-rendered from sweep.json alone.
+  const auto again = run_fleetsim("report '" + s.path("sw") + "' --out '" + s.path("again") + "'");
+  INFO(again.err);
+  REQUIRE(again.status == 0);
+  CHECK(again.out.find("report.html and 4 PNG charts") != std::string::npos);
+  CHECK(png_size(s.path("again/sweep-latency-p99.png")) == std::make_pair(1200u, 700u));
+}
+
+TEST_CASE("report on a bad sweep.json exits 2 naming the file and the JSON path, and writes nothing", "[report][cli][sweep][bad-input]") {
+  Scratch s;
+  fs::create_directories(s.path("bad"));
+  const std::string file = s.path("bad/sweep.json");
+  auto report = [&](const std::string& text) {
+    std::ofstream(file, std::ios::trunc) << text;
+    return run_fleetsim("report '" + s.path("bad") + "' --out '" + s.path("out") + "'");
+  };
+  auto r = report("{not json");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(file + ": not a JSON object") != std::string::npos);
+
+  r = report(R"({"schema": "fleetsim.results/1"})");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(file + ": schema: expected \"fleetsim.sweep/1\"") != std::string::npos);
+
+  const std::string head = R"({"schema": "fleetsim.sweep/1", "scenario": {"name": "q"}, "confidence_level": 0.95, "points": )";
+  r = report(head + R"([{"set": {"a": 1}, "replications": 2, "metrics": {}}]})");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(file + ": points[0].set.a: expected a string") != std::string::npos);
+
+  r = report(head + R"([{"set": {"a": "1"}, "replications": 2, "metrics": {}}]})");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(file + ": points[0].metrics.availability: required") != std::string::npos);
+
+  const std::string metric = R"({"unit": "ms", "mean": 1, "half_width": 0.1, "low": 0.9, "high": 1.1})";
+  r = report(head + R"([{"set": {"a": "1"}, "replications": 2, "metrics": {"availability": )" + metric +
+             R"(, "throughput_rps": )" + metric + R"(, "latency_p50_ms": )" + metric +
+             R"(, "latency_p99_ms": {"unit": "ms", "mean": "fast", "half_width": 0, "low": 0, "high": 0}}}]})");
+  CHECK(r.status == 2);
+  CHECK(r.err.find(file + ": points[0].metrics.latency_p99_ms.mean: expected a number or null") != std::string::npos);
+  CHECK(!fs::exists(s.path("out")));
+}

@@ -162,9 +162,9 @@ TEST_CASE("set lists split on top-level commas only and expand to a grid", "[sce
 
 TEST_CASE("keys of later models are accepted, reported, and never silently honoured", "[scenario]") {
   json doc = minimal();
-  doc["traffic"]["routes"][0]["method"] = "POST";
+  doc["services"][0]["health_check"] = {{"path", "/health"}};
   const auto s = fleetsim::scenario::parse_scenario_text(doc.dump(), "x.json");
-  CHECK(s.unmodelled == std::vector<std::string>{"traffic.routes[0].method"});
+  CHECK(s.unmodelled == std::vector<std::string>{"services[0].health_check"});
 }
 
 TEST_CASE("platform keys that make no sense are refused with their JSON path", "[scenario][bad-input]") {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <thread>
 
 #include "loadgen/balancer_process.h"
@@ -195,6 +196,54 @@ TEST_CASE("the HAProxy configuration maps algorithms, active checks and retries"
   CHECK(count_lines_with(cfg, "server tapi.1 127.0.0.1:") == 1);
   CHECK(count_lines_with(cfg, " check") == 3);  // `timeout check`, and both servers checked
   CHECK(loadgen::loopback_request(dir.port(), "GET", "/api/x", 2000) == 200);
+  CHECK(run_fleetsim("stack down --dir " + dir.path()).status == 0);
+}
+
+TEST_CASE("fleetsim load against a running stack: exec faults act at their times, answers are counted by task", "[stack]") {
+  json s = two_task_scenario();
+  s["duration_s"] = 2;
+  s["traffic"]["clients"] = 20;
+  s["faults"] = {{{"at_s", 0.5}, {"kind", "exec"}, {"command", "touch exec-from-load"}},
+                 {{"at_s", 1.0}, {"kind", "kill_task"}, {"service", "api"}}};
+  StackDir dir("load-exec", s);
+  REQUIRE(run_fleetsim("stack up " + dir.scenario() + " --lb nginx --dir " + dir.path() + " --detach --no-faults").status == 0);
+  const auto r = run_shell("cd " + dir.path() + " && '" + std::string(FLEETSIM_BINARY) + "' load " + dir.scenario() +
+                           " --target http://127.0.0.1:" + std::to_string(dir.port()) + " --out " + dir.path() + "/load --quiet");
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(std::filesystem::exists(dir.path() + "/exec-from-load"));
+  CHECK_THAT(r.out, Catch::Contains("exec  touch exec-from-load (exit 0"));
+  CHECK_THAT(r.out, Catch::Contains("kill_task  not applied: only exec faults act on a deployed stack"));
+  std::ifstream in(dir.path() + "/load/results.json");
+  json results;
+  in >> results;
+  const auto& by_task = results["services"]["api"]["requests_by_task"];
+  REQUIRE(by_task.size() == 2);  // both emulators answered, by name
+  CHECK(by_task["api.0"].get<int>() + by_task["api.1"].get<int>() == results["requests"]["ok"].get<int>());
+  CHECK(std::abs(by_task["api.0"].get<int>() - by_task["api.1"].get<int>()) <= 2);  // round robin
+  CHECK(run_fleetsim("stack down --dir " + dir.path()).status == 0);
+}
+
+TEST_CASE("nginx ip_hash sees the load generator's clients as distinct source addresses", "[stack]") {
+  json s = two_task_scenario();
+  s["duration_s"] = 2;
+  s["traffic"]["rate_rps"] = 100;
+  s["traffic"]["clients"] = 40;
+  s["balancer"]["algorithm"] = "ip_hash";
+  s["services"][0]["replicas"] = 4;
+  StackDir dir("ip-hash", s);
+  REQUIRE(run_fleetsim("stack up " + dir.scenario() + " --lb nginx --dir " + dir.path() + " --detach").status == 0);
+  CHECK(count_lines_with(dir.path() + "/nginx.conf", "ip_hash;") == 1);
+  const auto r = run_fleetsim("load " + dir.scenario() + " --target http://127.0.0.1:" + std::to_string(dir.port()) +
+                              " --out " + dir.path() + "/load --quiet");
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  std::ifstream in(dir.path() + "/load/results.json");
+  json results;
+  in >> results;
+  // ip_hash keys on the first three octets of an IPv4 address: 40 clients over 127.x.y.z
+  // addresses reach more than one of the 4 tasks (from one address, all would reach one).
+  CHECK(results["services"]["api"]["requests_by_task"].size() >= 2);
   CHECK(run_fleetsim("stack down --dir " + dir.path()).status == 0);
 }
 
