@@ -30,10 +30,10 @@ trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null; rm -rf "$dir"' E
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 
 cat > "$dir/closed.json" <<JSON
-{"name": "bench-closed", "duration_s": $seconds, "traffic": {"rate_rps": 1}, "services": [{"name": "s"}]}
+{"name": "bench-closed", "duration_s": $seconds, "traffic": {"rate_rps": 1, "clients": 1, "routes": [{"path": "/", "service": "s"}]}, "services": [{"name": "s", "service_time_ms": {"dist": "constant", "mean_ms": 1}}]}
 JSON
 cat > "$dir/open.json" <<JSON
-{"name": "bench-open", "duration_s": $seconds, "traffic": {"arrivals": "uniform", "rate_rps": $rate}, "services": [{"name": "s"}]}
+{"name": "bench-open", "duration_s": $seconds, "traffic": {"arrivals": "uniform", "rate_rps": $rate, "clients": 1, "routes": [{"path": "/", "service": "s"}]}, "services": [{"name": "s", "service_time_ms": {"dist": "constant", "mean_ms": 1}}]}
 JSON
 
 echo "== closed model: $threads threads, $connections connections, $seconds s, nginx 'return 200' on 127.0.0.1:$port"

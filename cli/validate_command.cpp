@@ -89,10 +89,19 @@ int validate_command(const Arguments& args) {
   // not of one sample path: the histograms of `replications` runs (seeds seed, seed + 1, ...) are
   // merged, so the prediction's own noise does not eat into the tolerance.
   results::Results predicted = models::simulate(predicted_scenario);
+  loadgen::ReplicationSpread spread;
+  auto keep = [&spread](const results::LatencySummary& l) {
+    spread.p50.push_back(l.p50);
+    spread.p90.push_back(l.p90);
+    spread.p99.push_back(l.p99);
+  };
+  keep(predicted.latency);
   for (std::uint32_t r = 1; r < replications; ++r) {
     scenario::Scenario replica = predicted_scenario;
     replica.seed = predicted_scenario.seed + r;
-    predicted.histogram.merge(models::simulate(replica).histogram);
+    const results::Results run = models::simulate(replica);
+    keep(run.latency);
+    predicted.histogram.merge(run.histogram);
   }
   predicted.latency = results::LatencySummary::of(predicted.histogram);
 
@@ -139,7 +148,7 @@ int validate_command(const Arguments& args) {
   results::write_results(measured, options.out_dir);
   results::write_results(predicted, options.out_dir + "/predicted");
 
-  const loadgen::Validation v = loadgen::compare_runs(expressed.scenario, predicted, measured, tolerances);
+  const loadgen::Validation v = loadgen::compare_runs(expressed.scenario, predicted, measured, tolerances, &spread);
   nlohmann::json j = loadgen::validation_json(v);
   j["balancer"] = lb;
   j["fixed_costs"] = {{"rtt_ms", fixed.rtt_ms}, {"overhead_ms", fixed.overhead_ms},

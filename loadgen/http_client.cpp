@@ -90,13 +90,18 @@ void HttpConnection::bind_source(std::uint32_t source) {
   source_ = source;
 }
 
-void HttpConnection::send(Request request, Clock::time_point deadline, Done done) {
+void HttpConnection::send(Request request, Clock::time_point deadline, Done done, std::uint64_t key) {
+  request_ = std::move(request);
+  request_key_ = key;
+  send_again(deadline, std::move(done));
+}
+
+void HttpConnection::send_again(Clock::time_point deadline, Done done) {
   busy_ = true;
   reused_ = connected_;
   retried_ = false;
   task_.clear();
   done_ = std::move(done);
-  request_ = std::move(request);
   deadline_ = deadline;
   sent_at_ = Clock::now();
   if (connected_) {

@@ -67,7 +67,15 @@ class HttpConnection {
 
   // Sends `request`, connecting (and, for https, handshaking) first if needed, and calls `done`
   // once, never from inside send(). `deadline` bounds the whole exchange. Precondition: !busy().
-  void send(Request request, Clock::time_point deadline, Done done);
+  // `key` names the rendered request (kNoKey: never the same twice), so that send_again() can
+  // send the very same request without building it anew.
+  static constexpr std::uint64_t kNoKey = ~std::uint64_t{0};
+  void send(Request request, Clock::time_point deadline, Done done, std::uint64_t key = kNoKey);
+  // True when the last request sent was rendered under `key` (and may be sent again as it is).
+  bool holds(std::uint64_t key) const { return key != kNoKey && key == request_key_; }
+  // Sends the last request again, unchanged: a closed or open loop of identical requests builds
+  // no message and allocates nothing per request. Precondition: holds(some key), !busy().
+  void send_again(Clock::time_point deadline, Done done);
   bool busy() const { return busy_; }
   // Closes the socket (a later send() reconnects). TLS: no close_notify, as a load generator
   // dropping a connection does not wait for the peer's.
@@ -94,7 +102,8 @@ class HttpConnection {
   std::variant<PlainStream, TlsStream> stream_;
   std::uint32_t source_ = 0;                // bound source address; 0: none
   boost::beast::flat_buffer buffer_;        // read buffer, kept across requests
-  Request request_;                         // the request in flight
+  Request request_;                         // the request in flight (kept: send_again resends it)
+  std::uint64_t request_key_ = kNoKey;      // what request_ was rendered as
   std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
   Done done_;
   Clock::time_point deadline_;

@@ -150,13 +150,20 @@ class LoadWorker {
   template <typename Then>
   void send(HttpConnection* c, const PlannedSend& p, Then then) {
     const RouteRequest& route = requests_[p.route < requests_.size() ? p.route : 0];
-    c->send(route.render(p.sequence, p.client, random_ids_), Clock::now() + std::chrono::nanoseconds(timeout_ns_),
-            [this, c, p, then](LoadOutcome outcome, Clock::time_point sent_at, Clock::time_point done_at,
-                               std::string_view task) {
-              recorder_.finished(p.at_ns, ns_of(sent_at), ns_of(done_at), outcome);
-              if (outcome == LoadOutcome::kOk && !task.empty()) recorder_.answered_by(route_service(p.route), task, p.at_ns);
-              then(c);
-            });
+    auto done = [this, c, p, then](LoadOutcome outcome, Clock::time_point sent_at, Clock::time_point done_at,
+                                   std::string_view task) {
+      recorder_.finished(p.at_ns, ns_of(sent_at), ns_of(done_at), outcome);
+      if (outcome == LoadOutcome::kOk && !task.empty()) recorder_.answered_by(route_service(p.route), task, p.at_ns);
+      then(c);
+    };
+    const auto deadline = Clock::now() + std::chrono::nanoseconds(timeout_ns_);
+    // The same route for the same client renders the same request: send it again as it is.
+    const std::uint64_t key = route.reusable() ? (std::uint64_t{p.route} << 32 | p.client) : HttpConnection::kNoKey;
+    if (c->holds(key)) {
+      c->send_again(deadline, std::move(done));
+    } else {
+      c->send(route.render(p.sequence, p.client, random_ids_), deadline, std::move(done), key);
+    }
   }
 
   // The service a route reaches ("" for a scenario without routes).

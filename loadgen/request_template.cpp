@@ -39,7 +39,11 @@ RouteRequest::RouteRequest(const scenario::Route& route, const LoadTarget& targe
       host_header_(target.host_header),
       headers_(route.headers),
       body_(route.body) {
-  for (const auto& [name, value] : headers_) uses_random_id_ = uses_random_id_ || value.uses(Field::kRandomId);
+  for (const auto& [name, value] : headers_) {
+    uses_random_id_ = uses_random_id_ || value.uses(Field::kRandomId);
+    reusable_ = reusable_ && !value.uses(Field::kRandomId) && !value.uses(Field::kCounter);
+  }
+  if (body_) reusable_ = reusable_ && !body_->uses(Field::kRandomId) && !body_->uses(Field::kCounter);
   if (body_) {
     uses_random_id_ = uses_random_id_ || body_->uses(Field::kRandomId);
     default_content_type_ = true;

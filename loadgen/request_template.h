@@ -43,6 +43,9 @@ class RouteRequest {
   // The request number `counter` of the run, from `client`. Draws one random id from
   // `random_ids` if (and only if) a template of the route uses {{random_id}}.
   Request render(std::uint64_t counter, std::uint32_t client, sim::Rng& random_ids) const;
+  // True when the rendered request depends on the client only (no {{counter}} or {{random_id}}):
+  // a connection may then send the same rendered request again for the same client.
+  bool reusable() const { return reusable_; }
 
  private:
   boost::beast::http::verb method_;
@@ -51,6 +54,7 @@ class RouteRequest {
   std::vector<std::pair<std::string, scenario::TextTemplate>> headers_;
   std::optional<scenario::TextTemplate> body_;
   bool uses_random_id_ = false;
+  bool reusable_ = true;
   bool default_content_type_ = false;  // a body and no Content-Type header of its own
 };
 

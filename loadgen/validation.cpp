@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "sim/confidence.h"
+
 namespace fleetsim::loadgen {
 
 namespace {
@@ -17,13 +19,19 @@ std::string format(const char* pattern, double x) {
   return buffer;
 }
 
-ValidationRow relative_row(const std::string& metric, double predicted, double measured, double tolerance, bool judged) {
+ValidationRow relative_row(const std::string& metric, double predicted, double measured, double tolerance, bool judged,
+                           const std::vector<double>* replications = nullptr, double level = 0.99) {
   ValidationRow row{metric, predicted, measured, "", "", judged, true};
   const double delta = predicted > 0 ? (measured - predicted) / predicted : (measured > 0 ? INFINITY : 0);
   row.delta = std::isfinite(delta) ? format("%+.1f %%", delta * 100) : "n/a";
   if (judged) {
     row.tolerance = format("±%.0f %%", tolerance * 100);
     row.pass = std::isfinite(delta) && std::abs(delta) <= tolerance;
+    if (replications && replications->size() >= 2) {
+      const sim::Interval pi = sim::prediction_interval(*replications, level);
+      row.tolerance += format(" or PI [%.4g", pi.low()) + format(", %.4g]", pi.high());
+      row.pass = row.pass || pi.contains(measured);
+    }
   }
   return row;
 }
@@ -50,11 +58,15 @@ double failures_between(const results::Results& r, double from_s, double to_s) {
 }
 
 Validation compare_runs(const scenario::Scenario& s, const results::Results& predicted, const results::Results& measured,
-                        const Tolerances& t) {
+                        const Tolerances& t, const ReplicationSpread* spread) {
   Validation v;
-  v.rows.push_back(relative_row("latency p50 (ms)", predicted.latency.p50, measured.latency.p50, t.latency_relative, true));
-  v.rows.push_back(relative_row("latency p90 (ms)", predicted.latency.p90, measured.latency.p90, t.latency_relative, t.check_p90));
-  v.rows.push_back(relative_row("latency p99 (ms)", predicted.latency.p99, measured.latency.p99, t.latency_relative, true));
+  const double level = spread ? spread->level : 0.99;
+  v.rows.push_back(relative_row("latency p50 (ms)", predicted.latency.p50, measured.latency.p50, t.latency_relative, true,
+                                spread ? &spread->p50 : nullptr, level));
+  v.rows.push_back(relative_row("latency p90 (ms)", predicted.latency.p90, measured.latency.p90, t.latency_relative,
+                                t.check_p90, spread ? &spread->p90 : nullptr, level));
+  v.rows.push_back(relative_row("latency p99 (ms)", predicted.latency.p99, measured.latency.p99, t.latency_relative, true,
+                                spread ? &spread->p99 : nullptr, level));
   {
     ValidationRow row{"availability (%)", predicted.availability * 100, measured.availability * 100, "", "", true, true};
     const double pp = (measured.availability - predicted.availability) * 100;
@@ -103,11 +115,11 @@ Validation compare_runs(const scenario::Scenario& s, const results::Results& pre
 
 void print_validation(std::ostream& out, const Validation& v) {
   char line[256];
-  std::snprintf(line, sizeof line, "%-34s %12s %12s  %-28s %-16s %s\n", "metric", "predicted", "measured", "delta",
+  std::snprintf(line, sizeof line, "%-34s %12s %12s  %-28s %-32s %s\n", "metric", "predicted", "measured", "delta",
                 "tolerance", "verdict");
   out << line;
   for (const auto& r : v.rows) {
-    std::snprintf(line, sizeof line, "%-34s %12.3f %12.3f  %-28s %-16s %s\n", r.metric.c_str(), r.predicted, r.measured,
+    std::snprintf(line, sizeof line, "%-34s %12.3f %12.3f  %-28s %-32s %s\n", r.metric.c_str(), r.predicted, r.measured,
                   r.delta.c_str(), r.tolerance.c_str(), !r.judged ? "(shown)" : r.pass ? "pass" : "FAIL");
     out << line;
   }

@@ -21,4 +21,12 @@ Interval mean_interval(const std::vector<double>& samples, double level) {
   return out;
 }
 
+Interval prediction_interval(const std::vector<double>& samples, double level) {
+  Interval out = mean_interval(samples, level);
+  const auto n = static_cast<double>(samples.size());
+  // mean_interval's half-width is t × s / sqrt(n); one new sample has variance s² (1 + 1/n).
+  if (samples.size() >= 2) out.half_width *= std::sqrt(n + 1);
+  return out;
+}
+
 }  // namespace fleetsim::sim

@@ -16,4 +16,9 @@ struct Interval {
 // Two-sided interval at `level` (e.g. 0.95) for the mean of `samples`.
 Interval mean_interval(const std::vector<double>& samples, double level);
 
+// Two-sided prediction interval at `level` for ONE more sample from the same population as
+// `samples` (normal theory): mean ± t(n-1) × s × sqrt(1 + 1/n). Where one measured run should
+// fall if the model is right and only sampling differs.
+Interval prediction_interval(const std::vector<double>& samples, double level);
+
 }  // namespace fleetsim::sim
