@@ -71,7 +71,7 @@ HttpConnection::HttpConnection(asio::io_context& io, const ConnectionSettings& s
   if (settings_.tls) stream_.emplace<TlsStream>(io_, *settings_.tls);
 }
 
-beast::tcp_stream& HttpConnection::tcp() {
+HttpConnection::Stream& HttpConnection::tcp() {
   if (auto* plain = std::get_if<PlainStream>(&stream_)) return *plain;
   return std::get<TlsStream>(stream_).next_layer();
 }

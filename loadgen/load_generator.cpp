@@ -179,7 +179,7 @@ class LoadWorker {
   std::uint32_t index_, threads_, cap_;
   Clock::time_point start_;
   sim::SimTime end_ns_, timeout_ns_;
-  asio::io_context io_;
+  asio::io_context io_{1};  // concurrency hint: run by this worker's thread alone
   SendPlan plan_;
   sim::Rng random_ids_;         // {{random_id}}: this thread's stream of the scenario seed
   std::optional<asio::ssl::context> tls_;  // https only
