@@ -649,6 +649,12 @@ json parse_json_text(const std::string& text, const std::string& file) {
     if (colon != std::string::npos) what = what.substr(colon + 2);
     throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(column),
                      "malformed JSON: " + what);
+  } catch (const json::exception& e) {
+    // out_of_range 406: a number beyond a double ("1e400"); found by the scenario fuzzer.
+    std::string what = e.what();
+    const auto bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    throw InputError(file, "", "malformed JSON: " + what + " (numbers must fit a double)");
   }
 }
 

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
   libboost-dev libboost-graph-dev libboost-program-options-dev libboost-math-dev
   libeigen3-dev nlohmann-json3-dev catch2 libbenchmark-dev libssl-dev openssl
-  nginx haproxy wrk openmpi-bin libboost-mpi-dev
+  nginx haproxy wrk openmpi-bin libboost-mpi-dev clang libclang-rt-14-dev
   gnuplot-nox chromium)
 missing=()
 for p in "${packages[@]}"; do

@@ -6,3 +6,6 @@ scripts/install-deps.sh
 scripts/build.sh -DFLEETSIM_BUILD_TESTS=ON -DFLEETSIM_BUILD_BENCH=ON
 cd build
 ctest --output-on-failure -j "$(nproc)" --timeout 600
+# The fuzz targets (clang, ASan + UBSan), each for a bounded time: a crash fails CI.
+cd ..
+scripts/fuzz.sh "${FLEETSIM_FUZZ_SECONDS:-30}"

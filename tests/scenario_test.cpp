@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "models/service_catalog.h"
@@ -208,4 +209,15 @@ TEST_CASE("platform keys that make no sense are refused with their JSON path", "
   doc["services"][0].erase("algorithm");
   doc["balancer"] = {{"retries", {{"tries", 2}, {"on", {"error", "sometimes"}}}}};
   CHECK_THAT(error_of(doc), Catch::Contains("balancer.retries.on"));
+}
+
+TEST_CASE("a number beyond a double is an input error, not an internal one (found by the scenario fuzzer)", "[scenario][fuzz]") {
+  const std::string e = error_of(std::string(R"({"name": "x", "duration_s": 1e400})"));
+  CHECK_THAT(e, Catch::Contains("bad.json: malformed JSON: number overflow parsing '1e400'"));
+  // The fuzzer's own input, kept in fuzz/regressions/: refused the same way, never a crash.
+  std::ifstream in(std::string(FLEETSIM_SOURCE_DIR) + "/fuzz/regressions/scenario-number-overflow", std::ios::binary);
+  REQUIRE(in);
+  std::string input((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto newline = input.find('\n');
+  CHECK_THAT(error_of(input.substr(newline + 1)), Catch::Contains("malformed JSON"));
 }
