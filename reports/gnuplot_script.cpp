@@ -1,5 +1,6 @@
 #include "reports/gnuplot_script.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -169,6 +170,79 @@ void comparison_charts(const ReportInput& input, Script& g, GnuplotJob& job) {
   g.plot(spectrum);
 }
 
+// A JSON number as a gnuplot datum (null: NaN, which gnuplot leaves out).
+double value(const nlohmann::json& j) { return j.is_number() ? j.get<double>() : NAN; }
+
+// Tic labels are format strings to gnuplot: a literal % is written %%.
+std::string tic_label(const std::string& text) {
+  std::string out;
+  for (const char c : text) out += c == '%' ? std::string("%%") : std::string(1, c);
+  return gnuplot_quote(out);
+}
+
+// One data file per series: x, then mean, low, high of each chart's metric (scaled). Each series
+// is shifted a little along x so overlapping error bars stay apart.
+void sweep_charts(const ReportInput& input, Script& g, GnuplotJob& job) {
+  const nlohmann::json& v = input.sweep;
+  const auto& points = v["points"];
+  const auto& charts = v["charts"];
+  const auto& series = v["series"];
+  const bool numeric = v["x"]["numeric"].get<bool>();
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& p : points) {
+    lo = std::min(lo, p["x"].get<double>());
+    hi = std::max(hi, p["x"].get<double>());
+  }
+  const double step = numeric ? (hi > lo ? (hi - lo) * 0.008 : 0.02) : 0.05;
+  const double n = static_cast<double>(series.size());
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    const double shift = (static_cast<double>(s) - (n - 1) / 2) * step;
+    std::string table = "# x";
+    for (const auto& c : charts) {
+      const std::string m = c["metric"].get<std::string>();
+      table += "\t" + m + "_mean\t" + m + "_low\t" + m + "_high";
+    }
+    table += "\n";
+    for (const auto& index : series[s]["points"]) {
+      const auto& p = points[index.get<std::size_t>()];
+      table += number(p["x"].get<double>() + shift);
+      for (const auto& c : charts) {
+        const auto& m = p["metrics"][c["metric"].get<std::string>()];
+        const double scale = c["scale"].get<double>();
+        table += "\t" + number(value(m["mean"]) * scale) + "\t" + number(value(m["low"]) * scale) + "\t" +
+                 number(value(m["high"]) * scale);
+      }
+      table += "\n";
+    }
+    job.data.push_back({"sweep-" + std::to_string(s) + ".tsv", table});
+  }
+  std::string tics;
+  if (!numeric) {
+    const auto& categories = v["x"]["categories"];
+    for (std::size_t i = 0; i < categories.size(); ++i) {
+      tics += (i ? ", " : "") + tic_label(categories[i].get<std::string>()) + " " + std::to_string(i);
+    }
+  }
+  for (std::size_t c = 0; c < charts.size(); ++c) {
+    const auto& chart = charts[c];
+    g.begin(chart["name"].get<std::string>() + ".png", chart["title"].get<std::string>(), v["x"]["path"].get<std::string>(),
+            chart["y_label"].get<std::string>());
+    g.line("set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05");
+    if (!numeric) {
+      g.line("set xtics (" + tics + ")");
+      g.line("set xrange [-0.5:" + number(static_cast<double>(v["x"]["categories"].size()) - 0.5) + "]");
+    }
+    std::string clauses;
+    const std::string columns = "1:" + std::to_string(2 + 3 * c) + ":" + std::to_string(3 + 3 * c) + ":" + std::to_string(4 + 3 * c);
+    for (std::size_t s = 0; s < series.size(); ++s) {
+      clauses += (s ? ", " : "") + g.data("sweep-" + std::to_string(s) + ".tsv") + " using " + columns +
+                 " with yerrorlines lw 2 pt 7 ps 1 lc rgb '" + colour(s) + "' title " +
+                 gnuplot_quote(series[s]["label"].get<std::string>());
+    }
+    g.plot(clauses);
+  }
+}
+
 }  // namespace
 
 std::string gnuplot_quote(const std::string& text) {
@@ -188,6 +262,8 @@ GnuplotJob gnuplot_job(const ReportInput& input, const std::string& data_dir, co
   Script g(data_dir, out_dir);
   if (input.view == View::run) {
     run_charts(input, g, job);
+  } else if (input.view == View::sweep) {
+    sweep_charts(input, g, job);
   } else {
     comparison_charts(input, g, job);
   }

@@ -8,6 +8,9 @@
 //               spectrum.png (percentile spectrum; load runs: corrected and uncorrected)
 //   comparison  compare-latency.png (p99 over time, one line per run), compare-throughput.png
 //   validation  (ok per second per run), compare-spectrum.png (one spectrum per run)
+//   sweep       sweep-availability.png, sweep-throughput.png, sweep-latency-p50.png,
+//               sweep-latency-p99.png: mean with interval (yerrorlines) vs the first parameter,
+//               one line per combination of the others (reports/sweep_view.h)
 #pragma once
 
 #include <string>

@@ -23,6 +23,7 @@ const char* view_name(View view) {
     case View::run: return "run";
     case View::comparison: return "comparison";
     case View::validation: return "validation";
+    case View::sweep: return "sweep";
   }
   return "run";
 }
@@ -50,11 +51,17 @@ json run_json(const RunInput& run) {
 json page_data(const ReportInput& input) {
   json runs = json::array();
   for (const auto& run : input.runs) runs.push_back(run_json(run));
-  return {{"view", view_name(input.view)},
-          {"title", input.title},
-          {"generator", "fleetsim"},
-          {"runs", runs},
-          {"validation", input.view == View::validation ? input.validation : json(nullptr)}};
+  json doc = {{"view", view_name(input.view)},
+              {"title", input.title},
+              {"generator", "fleetsim"},
+              {"runs", runs},
+              {"validation", input.view == View::validation ? input.validation : json(nullptr)}};
+  if (input.view == View::sweep) {
+    doc["sweep"] = input.sweep;
+    json scenario = input.scenario_json.empty() ? json(nullptr) : json::parse(input.scenario_json, nullptr, false);
+    doc["sweep"]["scenario_doc"] = scenario.is_discarded() ? json(nullptr) : scenario;
+  }
+  return doc;
 }
 
 }  // namespace fleetsim::reports

@@ -1,7 +1,8 @@
 // The data a report page draws, as one JSON document embedded in report.html:
 //
-//   {"view": "run"|"comparison"|"validation", "title", "generator",
-//    "runs": [RUN...], "validation": validation.json or null}
+//   {"view": "run"|"comparison"|"validation"|"sweep", "title", "generator",
+//    "runs": [RUN...], "validation": validation.json or null,
+//    "sweep": reports/sweep_view.h's document plus "scenario_doc" (sweep view only)}
 //
 // Each RUN is the run's results.json (docs/results.md) without `latency_histogram`, plus
 // "label", "spectrum" {"percentile": [], "latency_ms": []} drawn from the histogram,

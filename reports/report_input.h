@@ -13,6 +13,7 @@ enum class View {
   run,         // one run: its charts and tables
   comparison,  // several runs overlaid, with deltas against the first
   validation,  // predicted (runs[0]) vs measured (runs[1]) with validation.json's rows and verdict
+  sweep,       // a sweep's points (no runs): metric vs parameter with intervals, from `sweep`
 };
 
 struct RunInput {
@@ -26,8 +27,10 @@ struct RunInput {
 struct ReportInput {
   View view = View::run;
   std::string title;             // page title; scenario text, escaped where shown
-  std::vector<RunInput> runs;    // run: 1; comparison: >= 2; validation: predicted, measured
+  std::vector<RunInput> runs;    // run: 1; comparison: >= 2; validation: predicted, measured; sweep: none
   nlohmann::json validation;     // validation.json (loadgen's validation_json + extras); view == validation
+  nlohmann::json sweep;          // reports/sweep_view.h's form of sweep.json; view == sweep
+  std::string scenario_json;     // view == sweep: the scenario of the first point, or ""
 };
 
 }  // namespace fleetsim::reports

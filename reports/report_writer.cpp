@@ -6,12 +6,13 @@
 
 #include "reports/html_page.h"
 #include "reports/png_charts.h"
+#include "reports/sweep_view.h"
 #include "results/results_json.h"
 
 namespace fleetsim::reports {
 
 ReportFiles write_report(const ReportInput& input, const std::string& dir, const ReportOptions& options) {
-  if (input.runs.empty()) throw std::invalid_argument("a report needs at least one run");
+  if (input.runs.empty() && input.view != View::sweep) throw std::invalid_argument("a report needs at least one run");
   if (input.view == View::validation && input.runs.size() != 2) {
     throw std::invalid_argument("a validation report needs the predicted and the measured run");
   }
@@ -60,6 +61,16 @@ ReportFiles write_validation_report(const std::string& dir, const nlohmann::json
   input.validation = validation;
   input.runs.push_back({"predicted", &predicted, scenario_json});
   input.runs.push_back({"measured", &measured, scenario_json});
+  return write_report(input, dir, options);
+}
+
+ReportFiles write_sweep_report(const std::string& dir, const std::string& sweep_json_text, const std::string& scenario_json,
+                               const ReportOptions& options) {
+  ReportInput input;
+  input.view = View::sweep;
+  input.sweep = sweep_view(sweep_json_text, dir + "/sweep.json");
+  input.title = input.sweep["scenario"]["name"].get<std::string>();
+  input.scenario_json = scenario_json;
   return write_report(input, dir, options);
 }
 

@@ -1,6 +1,6 @@
 // Writing a report: DIR/report.html (self-contained: data, script and chart library inline) and
 // the PNG charts beside it. This is the one-call API the commands use (`run`, `compare`, `load`,
-// `validate`, `report`); the views are described in docs/reports.md.
+// `validate`, `sweep`, `report`); the views are described in docs/reports.md.
 #pragma once
 
 #include <iosfwd>
@@ -44,6 +44,13 @@ ReportFiles write_comparison_report(const std::string& dir, const std::vector<st
 ReportFiles write_validation_report(const std::string& dir, const nlohmann::json& validation,
                                     const results::Results& predicted, const results::Results& measured,
                                     const std::string& scenario_json = "", const ReportOptions& options = {});
+
+// `sweep`: metric vs parameter with intervals, one line per combination of the other parameters,
+// and a table of every point (reports/sweep_view.h). `sweep_json_text`: sweep.json's text;
+// `scenario_json`: the scenario of the first point, or "". Throws scenario::InputError naming
+// DIR/sweep.json and the JSON path when the text is not a fleetsim.sweep/1 document.
+ReportFiles write_sweep_report(const std::string& dir, const std::string& sweep_json_text,
+                               const std::string& scenario_json = "", const ReportOptions& options = {});
 
 // Writes DIR/scenario.json: the effective scenario (after --set), pretty-printed, beside its
 // results, so `fleetsim report DIR` can show the call graph and the scenario again.

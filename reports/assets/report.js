@@ -171,6 +171,8 @@
       plugins: extra.plugins || []
     };
     if (extra.xAxis) Object.assign(opts.axes[0], extra.xAxis);
+    if (extra.xRange) opts.scales.x.range = extra.xRange;
+    if (extra.yRange) opts.scales.y.range = extra.yRange;
     if (extra.xLegend) opts.series[0].value = function (u, v) { return v === null || v === undefined ? '–' : extra.xLegend(v); };
     var u = new uPlot(opts, columns, box);
     plots.push({ plot: u, parent: parent });
@@ -533,6 +535,147 @@
     scenarioSection(measured.scenario_doc || predicted.scenario_doc);
   }
 
+  // ---- sweep: metric vs the first parameter, one line per combination of the others ----
+  // data.sweep is reports/sweep_view.h's document; the grouping is done there (shared with the PNGs).
+  // Error bars (the interval at the sweep's confidence level) are drawn by a hook, each series'
+  // whiskers shifted a few pixels so overlapping intervals stay apart; the chart box counts the
+  // bars it drew in data-error-bars for the self-test.
+  function errorBars(intervals, box) {
+    return {
+      hooks: {
+        draw: [function (u) {
+          var ctx = u.ctx, drawn = 0, n = intervals.length, cap = 4 * uPlot.pxRatio;
+          ctx.save();
+          ctx.lineWidth = 1.5 * uPlot.pxRatio;
+          intervals.forEach(function (iv, s) {
+            if (!u.series[s + 1].show) return;
+            var shift = (s - (n - 1) / 2) * 4 * uPlot.pxRatio;
+            ctx.strokeStyle = COLOURS[s % COLOURS.length];
+            u.data[0].forEach(function (xv, i) {
+              var lo = iv.low[i], hi = iv.high[i];
+              if (lo === null || hi === null) return;
+              var x = u.valToPos(xv, 'x', true) + shift, y1 = u.valToPos(lo, 'y', true), y2 = u.valToPos(hi, 'y', true);
+              ctx.beginPath();
+              ctx.moveTo(x, y1); ctx.lineTo(x, y2);
+              ctx.moveTo(x - cap, y1); ctx.lineTo(x + cap, y1);
+              ctx.moveTo(x - cap, y2); ctx.lineTo(x + cap, y2);
+              ctx.stroke();
+              drawn++;
+            });
+          });
+          ctx.restore();
+          box.setAttribute('data-error-bars', String(drawn));
+        }]
+      }
+    };
+  }
+  function padded(lo, hi, share) {
+    if (!(lo <= hi)) return [0, 1];
+    var pad = hi > lo ? (hi - lo) * share : Math.max(Math.abs(hi) * 0.05, 1);
+    return [lo - pad, hi + pad];
+  }
+  function finite(x) { return typeof x === 'number' && isFinite(x) ? x : null; }
+  function sweepChart(parent, sw, spec, xs) {
+    var index = {};
+    xs.forEach(function (x, i) { index[x] = i; });
+    var series = [], columns = [xs], intervals = [], lo = Infinity, hi = -Infinity;
+    sw.series.forEach(function (line, s) {
+      var mean = xs.map(function () { return null; }), low = mean.slice(), high = mean.slice();
+      line.points.forEach(function (k) {
+        var p = sw.points[k], m = p.metrics[spec.metric] || {}, at = index[p.x];
+        mean[at] = finite(m.mean) === null ? null : m.mean * spec.scale;
+        low[at] = finite(m.low) === null ? null : m.low * spec.scale;
+        high[at] = finite(m.high) === null ? null : m.high * spec.scale;
+        [mean[at], low[at], high[at]].forEach(function (v) { if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); } });
+      });
+      series.push({ label: line.label, colour: COLOURS[s % COLOURS.length], points: true });
+      columns.push(mean);
+      intervals.push({ low: low, high: high });
+    });
+    var categories = sw.x.numeric ? null : sw.x.categories;
+    var box = el('div');
+    parent.appendChild(box);
+    var extra = {
+      height: 360,
+      yRange: function () { return padded(lo, hi, 0.08); },
+      xRange: categories ? function () { return [-0.5, categories.length - 0.5]; }
+        : function () { return padded(xs[0], xs[xs.length - 1], 0.08); },
+      plugins: []
+    };
+    if (categories) {
+      extra.xAxis = {
+        splits: function () { return categories.map(function (c, i) { return i; }); },
+        values: function (u, splits) { return splits.map(function (x) { return categories[x] !== undefined ? String(categories[x]) : ''; }); }
+      };
+      extra.xLegend = function (v) { return categories[v] !== undefined ? String(categories[v]) : String(v); };
+    }
+    extra.plugins.push(errorBars(intervals, box));
+    chart(box, spec.name, spec.title, sw.x.path, spec.y_label, series, columns, extra);
+    var expected = 0;
+    intervals.forEach(function (iv) { iv.low.forEach(function (v, i) { if (v !== null && iv.high[i] !== null) expected++; }); });
+    box.firstChild.setAttribute('data-expect-error-bars', String(expected));
+  }
+  function sweepTable(parent, sw) {
+    var columns = [], params = sw.parameters.map(function (p) { return p.path; });
+    var numericParam = {};
+    sw.parameters.forEach(function (p) {
+      numericParam[p.path] = p.values.every(function (v) { return v.trim() !== '' && isFinite(Number(v)); });
+    });
+    params.forEach(function (p) { columns.push({ label: p, numeric: numericParam[p] }); });
+    if (!params.length) columns.push({ label: 'point' });
+    columns.push({ label: 'replications', numeric: true });
+    var precision = sw.points.some(function (p) { return p.precision_met !== undefined; });
+    if (precision) columns.push({ label: 'precision met' });
+    sw.metrics.forEach(function (m) {
+      var unit = m.unit === 'ratio' ? '%' : m.unit;
+      columns.push({ label: m.name + (unit ? ' (' + unit + ')' : ''), numeric: true });
+    });
+    var rows = sw.points.map(function (p) {
+      var row = [], set = {};
+      p.set.forEach(function (pair) { set[pair[0]] = pair[1]; });
+      params.forEach(function (path) {
+        var v = set[path] === undefined ? '(unset)' : set[path];
+        row.push(numericParam[path] && set[path] !== undefined ? { value: Number(v), text: v } : v);
+      });
+      if (!params.length) row.push(p.label);
+      row.push({ value: p.replications, text: int(p.replications) });
+      if (precision) row.push(p.precision_met === undefined ? '' : (p.precision_met ? 'yes' : 'no'));
+      sw.metrics.forEach(function (m) {
+        var v = p.metrics[m.name] || {};
+        var ratio = m.unit === 'ratio', digits = ratio ? 3 : 2;
+        var text = finite(v.mean) === null ? '–' :
+          (ratio ? num(v.mean * 100, digits) : num(v.mean, digits)) + ' ± ' +
+          (finite(v.half_width) === null ? '–' : (ratio ? num(v.half_width * 100, digits) : num(v.half_width, digits))) + (ratio ? ' %' : '');
+        row.push({ text: text, sort: finite(v.mean) === null ? -Infinity : v.mean });
+      });
+      return row;
+    });
+    parent.appendChild(el('div', 'wide', [table(columns, rows)]));
+    parent.appendChild(el('p', 'hint', ['mean ± half-width of the ' + num(sw.confidence_level * 100, 0) +
+      ' % Student-t interval over the replications']));
+  }
+  function sweepView(sw) {
+    var params = sw.parameters.map(function (p) { return p.path; });
+    var sub = sw.points.length + ' points · ' + num(sw.confidence_level * 100, 0) + ' % intervals · ' +
+      (sw.scenario.file ? 'scenario ' + sw.scenario.file + ' · ' : '') +
+      (sw.scenario.seed !== undefined ? 'seed ' + sw.scenario.seed : '');
+    header(data.title + ': sweep' + (params.length ? ' of ' + params.join(' × ') : ''), sub);
+    var about = section('Sweep');
+    about.appendChild(table([{ label: 'parameter' }, { label: 'values' }],
+      sw.parameters.map(function (p, i) { return [p.path + (i === 0 ? ' (x axis)' : ' (one line per value)'), p.values.join(', ')]; })
+        .concat(sw.fixed.map(function (f) { return [f[0] + ' (fixed)', f[1]]; }))));
+    var xs = [];
+    sw.points.forEach(function (p) { if (xs.indexOf(p.x) < 0) xs.push(p.x); });
+    xs.sort(function (a, b) { return a - b; });
+    var charts = section('Metrics vs ' + sw.x.path);
+    charts.appendChild(el('p', 'hint', ['lines: mean over the replications; bars: the ' + num(sw.confidence_level * 100, 0) +
+      ' % interval' + (sw.series.length > 1 ? '; one line per ' + params.slice(1).join(' × ') : '')]));
+    sw.charts.forEach(function (spec) { sweepChart(charts, sw, spec, xs); });
+    sweepTable(section('Points'), sw);
+    var scenarioBody = section('Scenario (first point)', true);
+    scenarioBody.appendChild(el('pre', null, [sw.scenario_doc ? JSON.stringify(sw.scenario_doc, null, 2) : 'not available']));
+  }
+
   // ---- self-test (#selftest): every chart drew something, and nothing went wrong ----
   function inked(canvas) {
     var ctx = canvas.getContext('2d');
@@ -561,6 +704,11 @@
       } else {
         problems.push(name + ': no canvas or svg');
       }
+      var expected = c.getAttribute('data-expect-error-bars');
+      if (expected !== null) {
+        var bars = c.parentNode.getAttribute('data-error-bars');
+        if (bars !== expected) problems.push(name + ': ' + (bars || 0) + ' of ' + expected + ' error bars drawn');
+      }
     });
     var verdictText = problems.length ? 'SELFTEST FAIL: ' + problems.join(' | ') : 'SELFTEST PASS: ' + charts.length + ' charts';
     document.title = verdictText;
@@ -570,7 +718,8 @@
   }
 
   try {
-    if (data.view === 'comparison') comparisonView(data.runs);
+    if (data.view === 'sweep') sweepView(data.sweep);
+    else if (data.view === 'comparison') comparisonView(data.runs);
     else if (data.view === 'validation') validationView(data.runs, data.validation || {});
     else runView(data.runs[0]);
   } catch (e) {
