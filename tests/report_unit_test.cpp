@@ -1,6 +1,7 @@
 // reports/ and results/results_reader: escaping, the percentile spectrum, the gnuplot script,
 // and results.json read back exactly as written.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "models/simulation.h"
@@ -115,4 +116,16 @@ TEST_CASE("gnuplot strings cannot be ended by a name", "[report]") {
   CHECK(job.outputs.size() == 4);
   CHECK(job.script.find("'a''; system(''touch /tmp/x''); '': latency") != std::string::npos);
   CHECK(job.script.find("size 1200,700") != std::string::npos);
+}
+
+TEST_CASE("a results file with a number beyond a double is refused as input (found by the results fuzzer)", "[report][fuzz]") {
+  std::ifstream in(std::string(FLEETSIM_SOURCE_DIR) + "/fuzz/regressions/results-number-overflow", std::ios::binary);
+  REQUIRE(in);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    (void)fleetsim::results::parse_results_text(text, "r.json");
+    FAIL("accepted");
+  } catch (const fleetsim::scenario::InputError& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("r.json: not valid JSON"));
+  }
 }
