@@ -308,6 +308,16 @@ LoadReport run_load(const scenario::Scenario& s, const LoadOptions& o) {
     ts.p50_ms.push_back(ms(latencies[k].quantile(0.50)));
     ts.p99_ms.push_back(ms(latencies[k].quantile(0.99)));
   }
+  for (int outcome = 0; outcome < kLoadOutcomeCount; ++outcome) {
+    const auto& counts = total.step_failures()[static_cast<std::size_t>(outcome)];
+    bool any = false;
+    for (auto n : counts) any = any || n > 0;
+    if (!any) continue;
+    auto& v = ts.errors_by_outcome[std::string(load_outcome_name(static_cast<LoadOutcome>(outcome)))];
+    for (std::size_t k = 0; k < steps; ++k) {
+      v.push_back(static_cast<double>(counts[k]) / std::min(1.0, o.duration_s - static_cast<double>(k)));
+    }
+  }
 
   results::check_slo(s.slo.latency_p50_ms, s.slo.latency_p99_ms, s.slo.availability, r);
   r.engine_wall_s = report.wall_s;

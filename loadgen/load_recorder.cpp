@@ -24,7 +24,9 @@ LoadRecorder::LoadRecorder(sim::SimTime window_start, sim::SimTime window_end, s
       live_(live),
       step_sent_(steps_),
       step_ok_(steps_),
-      step_errors_(steps_) {}
+      step_errors_(steps_) {
+  for (auto& v : step_failures_) v.assign(steps_, 0);
+}
 
 std::size_t LoadRecorder::step_of(sim::SimTime t) const {
   // Completions after the end (the drain) count in the last step.
@@ -53,6 +55,7 @@ void LoadRecorder::finished(sim::SimTime intended_ns, sim::SimTime sent_ns, sim:
     open_latencies_.record(done_ns - intended_ns);
   } else {
     ++step_errors_[step];
+    ++step_failures_[static_cast<std::size_t>(outcome)][step];
   }
   if (!in_window(intended_ns)) return;
   ++outcomes_[static_cast<std::size_t>(outcome)];
@@ -90,6 +93,7 @@ void LoadRecorder::merge(const LoadRecorder& other) {
     step_sent_[k] += other.step_sent_[k];
     step_ok_[k] += other.step_ok_[k];
     step_errors_[k] += other.step_errors_[k];
+    for (std::size_t o = 0; o < step_failures_.size(); ++o) step_failures_[o][k] += other.step_failures_[o][k];
   }
 }
 

@@ -64,6 +64,8 @@ class LoadRecorder {
   const std::vector<std::uint64_t>& step_sent() const { return step_sent_; }
   const std::vector<std::uint64_t>& step_ok() const { return step_ok_; }
   const std::vector<std::uint64_t>& step_errors() const { return step_errors_; }
+  // Failed completions per step, by outcome (index: LoadOutcome).
+  const std::array<std::vector<std::uint64_t>, kLoadOutcomeCount>& step_failures() const { return step_failures_; }
   // ok answers in the window by service, then by answering task
   const std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>>& by_task() const { return by_task_; }
 
@@ -80,6 +82,7 @@ class LoadRecorder {
   sim::LatencyHistogram corrected_;    // ok, from the intended send time (ns)
   sim::LatencyHistogram uncorrected_;  // ok, from the actual send time (ns)
   std::vector<std::uint64_t> step_sent_, step_ok_, step_errors_;
+  std::array<std::vector<std::uint64_t>, kLoadOutcomeCount> step_failures_;
   std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>> by_task_;  // transparent: find by string_view
   std::size_t open_step_ = 0;              // the step open_latencies_ belongs to
   sim::LatencyHistogram open_latencies_;   // corrected, completions in open_step_

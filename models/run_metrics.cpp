@@ -25,6 +25,10 @@ RunMetrics::RunMetrics(const scenario::Scenario& scenario)
   failed_counter_ = series_.add_counter("failed");
   retry_counter_ = series_.add_counter("retries");
   failed_by_arrival_counter_ = series_.add_counter("failed_by_arrival");
+  for (int o = 0; o < kOutcomeCount; ++o) {
+    failed_outcome_counters_[static_cast<std::size_t>(o)] =
+        series_.add_counter("failed." + std::string(outcome_name(static_cast<Outcome>(o))));
+  }
   services_.resize(scenario.services.size());
   for (std::size_t i = 0; i < services_.size(); ++i) {
     services_[i].name = scenario.services[i].name;
@@ -43,7 +47,10 @@ void RunMetrics::client_done(sim::SimTime arrival, sim::SimTime now, Outcome out
   const bool ok = outcome == Outcome::kOk;
   in_system_.add(now, -1);
   series_.count(now, ok ? ok_counter_ : failed_counter_);
-  if (!ok) series_.count(arrival, failed_by_arrival_counter_);
+  if (!ok) {
+    series_.count(arrival, failed_by_arrival_counter_);
+    series_.count(now, failed_outcome_counters_[static_cast<std::size_t>(outcome)]);
+  }
   if (ok) series_.record_latency(now, now - arrival);
   if (!in_window(arrival)) return;
   ++outcomes_[static_cast<std::size_t>(outcome)];
@@ -212,6 +219,18 @@ results::Results RunMetrics::finish(sim::SimTime end_of_run, const std::vector<s
     ts.retries.push_back(static_cast<double>(series_.counter(retry_counter_)[k]) / span);
     ts.p50_ms.push_back(sim::to_millis(series_.p50()[k]));
     ts.p99_ms.push_back(sim::to_millis(series_.p99()[k]));
+  }
+  for (int o = 0; o < kOutcomeCount; ++o) {
+    if (static_cast<Outcome>(o) == Outcome::kOk) continue;
+    const auto& counts = series_.counter(failed_outcome_counters_[static_cast<std::size_t>(o)]);
+    bool any = false;
+    for (auto n : counts) any = any || n > 0;
+    if (!any) continue;
+    auto& v = ts.errors_by_outcome[std::string(outcome_name(static_cast<Outcome>(o)))];
+    for (std::size_t k = 0; k < series_.steps(); ++k) {
+      const double start = step_s * static_cast<double>(k);
+      v.push_back(static_cast<double>(counts[k]) / std::min(step_s, scenario_.duration_s - start));
+    }
   }
   for (const auto& s : services_) ts.tasks[s.name] = series_.gauge(s.tasks_gauge);
   r.events = events_;

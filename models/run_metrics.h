@@ -87,6 +87,7 @@ class RunMetrics {
   sim::TimeWeighted in_system_;
   sim::StepSeries series_;
   std::size_t sent_counter_, ok_counter_, failed_counter_, retry_counter_, failed_by_arrival_counter_;
+  std::array<std::size_t, kOutcomeCount> failed_outcome_counters_{};  // per step, by outcome
   sim::SimTime outage_at_ = -1;
   sim::SimTime detected_at_ = -1;
   std::vector<PerService> services_;

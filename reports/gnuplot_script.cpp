@@ -120,16 +120,19 @@ void run_charts(const ReportInput& input, Script& g, GnuplotJob& job) {
   g.plot(with_line(f, "1:4", 0, "sent") + ", " + with_line(f, "1:5", 2, "ok") + ", " +
          with_line(f, "1:6", 3, "errors (all failed outcomes)") + ", " + with_line(f, "1:7", 1, "retries") + legend);
 
-  g.begin("tasks.png", name + ": running tasks per service over time", "time (s)", "running tasks");
-  legend = g.mark_events(r.events);
   std::string clauses;
-  std::size_t column = 8, i = 0;
-  for (const auto& [service, v] : r.timeseries.tasks) {
-    clauses += (clauses.empty() ? "" : ", ") + with_line(f, "1:" + std::to_string(column++), i++, service);
+  // No task series (a load run: the load generator does not see tasks): no tasks chart, rather
+  // than an empty one that gnuplot refuses ("all points y value undefined").
+  if (!r.timeseries.tasks.empty()) {
+    g.begin("tasks.png", name + ": running tasks per service over time", "time (s)", "running tasks");
+    legend = g.mark_events(r.events);
+    std::size_t column = 8, i = 0;
+    for (const auto& [service, v] : r.timeseries.tasks) {
+      clauses += (clauses.empty() ? "" : ", ") + with_line(f, "1:" + std::to_string(column++), i++, service);
+    }
+    g.line("set yrange [0:*]");
+    g.plot(clauses + legend);
   }
-  g.line("set yrange [0:*]");
-  if (clauses.empty()) clauses = "NaN title 'no services'";
-  g.plot(clauses + legend);
 
   g.begin("spectrum.png", name + ": latency percentile spectrum", "percentile", "latency (ms)");
   g.percentile_axis();

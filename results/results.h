@@ -50,6 +50,8 @@ struct Series {
   std::vector<double> rps;      // client requests sent per second
   std::vector<double> ok_rps;   // successful completions per second
   std::vector<double> errors;   // failed completions per second
+  // The same split by outcome (its by_outcome name); only outcomes that occurred are listed.
+  std::map<std::string, std::vector<double>> errors_by_outcome;
   std::vector<double> retries;  // retries per second
   std::vector<double> p50_ms;   // of completions in the step
   std::vector<double> p99_ms;

@@ -106,6 +106,11 @@ std::string to_json_text(const Results& r) {
                      {"errors", doubles(r.timeseries.errors)}, {"retries", doubles(r.timeseries.retries)},
                      {"p50_ms", doubles(r.timeseries.p50_ms)},
                      {"p99_ms", doubles(r.timeseries.p99_ms)}, {"tasks", tasks}};
+  if (!r.timeseries.errors_by_outcome.empty()) {
+    ordered_json by_outcome = ordered_json::object();
+    for (const auto& [name, v] : r.timeseries.errors_by_outcome) by_outcome[name] = doubles(v);
+    j["timeseries"]["errors_by_outcome"] = by_outcome;
+  }
   ordered_json events = ordered_json::array();
   for (const auto& e : r.events) events.push_back({{"t", tidy(e.t)}, {"kind", e.kind}, {"detail", e.detail}});
   j["events"] = events;

@@ -126,6 +126,16 @@ void read_timeseries(const Reader& in, const json& doc, Results& r) {
   s.retries = same_length("retries");
   s.p50_ms = same_length("p50_ms");
   s.p99_ms = same_length("p99_ms");
+  if (ts.contains("errors_by_outcome")) {
+    const json& by = in.object(ts, p, "errors_by_outcome");
+    for (auto it = by.begin(); it != by.end(); ++it) {
+      std::vector<double> values = in.numbers(by, p + ".errors_by_outcome", it.key().c_str());
+      if (values.size() != s.t.size()) {
+        in.fail(p + ".errors_by_outcome." + it.key(), "expected one value per step of timeseries.t");
+      }
+      s.errors_by_outcome[it.key()] = std::move(values);
+    }
+  }
   if (ts.contains("tasks")) {
     const json& tasks = in.object(ts, p, "tasks");
     for (auto it = tasks.begin(); it != tasks.end(); ++it) {

@@ -90,6 +90,11 @@ TEST_CASE("a target that answers garbage: every request is bad_response", "[load
   CHECK(report.results.sent >= 15);
   CHECK(report.results.by_outcome.at("bad_response") == report.results.sent);
   CHECK(report.results.ok == 0);
+  // The same failures per second, by outcome: only bad_response, and as many as errors.
+  const auto& ts = report.results.timeseries;
+  REQUIRE(ts.errors_by_outcome.size() == 1);
+  REQUIRE(ts.errors_by_outcome.count("bad_response") == 1);
+  CHECK(ts.errors_by_outcome.at("bad_response") == ts.errors);
 }
 
 TEST_CASE("a target that accepts and never answers: requests time out at the deadline, the run ends on time", "[loadgen]") {

@@ -263,7 +263,7 @@ TEST_CASE("a run report from the quickstart draws every chart in Chromium with n
                               "Service call graph", "Events", "Scenario"}) {
     CHECK(dom.find(std::string("<h2>") + section + "</h2>") != std::string::npos);
   }
-  CHECK(dom.find("SELFTEST PASS: 5 charts") != std::string::npos);  // latency, throughput, tasks, spectrum, call graph
+  CHECK(dom.find("SELFTEST PASS: 6 charts") != std::string::npos);  // latency, throughput, errors by outcome, tasks, spectrum, call graph
   require_not_blank(s.path("q/report.html"), s);
 }
 

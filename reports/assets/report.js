@@ -260,6 +260,14 @@
       [{ label: 'sent' }, { label: 'ok', colour: COLOURS[2] }, { label: 'errors (all failed outcomes)', colour: COLOURS[3] },
        { label: 'retries', colour: COLOURS[1] }],
       [ts.t, clean(ts.rps), clean(ts.ok_rps), clean(ts.errors), clean(ts.retries)], { plugins: marks });
+    var outcomes = Object.keys(ts.errors_by_outcome || {});
+    if (outcomes.length) {
+      chart(parent, prefix + 'errors', 'errors over time by outcome', 'time (s)', 'failed requests per second',
+        outcomes.map(function (n, i) { return { label: n, colour: COLOURS[(i + 3) % COLOURS.length] }; }),
+        [ts.t].concat(outcomes.map(function (n) { return clean(ts.errors_by_outcome[n]); })), { plugins: marks });
+    } else {
+      parent.appendChild(el('p', 'hint', ['no failed requests: nothing to split by outcome']));
+    }
     var names = Object.keys(ts.tasks || {});
     if (names.length) {
       chart(parent, prefix + 'tasks', 'running tasks per service over time', 'time (s)', 'tasks',
