@@ -18,9 +18,9 @@ void add_scenario_options(po::options_description& d, ScenarioOptions& o) {
       ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr");
 }
 
-void parse_arguments(const Arguments& args, const po::options_description& d, bool wants_out, ScenarioOptions& o) {
+po::variables_map parse_flags(const Arguments& args, const po::options_description& d, const std::string& positional_name) {
   po::positional_options_description positional;
-  positional.add("scenario", 1);
+  if (!positional_name.empty()) positional.add(positional_name.c_str(), 1);
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(d).positional(positional).run(), vm);
@@ -28,6 +28,11 @@ void parse_arguments(const Arguments& args, const po::options_description& d, bo
   } catch (const po::error& e) {
     throw scenario::InputError("usage", "", e.what());
   }
+  return vm;
+}
+
+void parse_arguments(const Arguments& args, const po::options_description& d, bool wants_out, ScenarioOptions& o) {
+  const po::variables_map vm = parse_flags(args, d, "scenario");
   if (o.scenario_file.empty()) throw scenario::InputError("usage", "", "missing the SCENARIO file argument");
   if (wants_out && o.out_dir.empty()) throw scenario::InputError("usage", "", "missing --out DIR");
   if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();

@@ -22,6 +22,11 @@ struct ScenarioOptions {
 
 // Adds --out, --set, --seed, --quiet and the positional SCENARIO.
 void add_scenario_options(boost::program_options::options_description& description, ScenarioOptions& options);
+// Parses `args` against `description`, with `positional` (may be empty) naming the one positional
+// option; throws a usage error (scenario::InputError with file "usage") on bad flags.
+boost::program_options::variables_map parse_flags(const Arguments& args,
+                                                  const boost::program_options::options_description& description,
+                                                  const std::string& positional);
 // Parses `args`; throws a usage error (scenario::InputError with file "usage") on bad flags.
 void parse_arguments(const Arguments& args, const boost::program_options::options_description& description,
                      bool wants_out, ScenarioOptions& options);

@@ -58,15 +58,7 @@ int stack_down(const Arguments& args) {
   std::string dir;
   po::options_description d("fleetsim stack down --dir DIR");
   d.add_options()("dir", po::value<std::string>(&dir), "the stack's run directory");
-  po::positional_options_description positional;
-  positional.add("dir", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(d).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw scenario::InputError("usage", "", e.what());
-  }
+  parse_flags(args, d, "dir");
   if (dir.empty()) throw scenario::InputError("usage", "", "missing --dir DIR");
   const std::string state_path = dir + "/stack.json";
   std::ifstream in(state_path);

@@ -9,7 +9,6 @@
 // DIR/results.json (measured), DIR/predicted/results.json, DIR/validation.json, DIR/stack/.
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
