@@ -1,23 +1,25 @@
-// One HTTP/1.1 keep-alive client connection on Boost.Beast, over plain TCP or TLS, and how a
-// request's end is classified.
+// One HTTP/1.1 keep-alive client connection on Boost.Asio, over plain TCP or TLS, and how a
+// request's end is classified. Answers are parsed by Beast's parser (AnswerParser).
 //
-// The stream is a std::variant of beast::tcp_stream and beast::ssl_stream<tcp_stream>: each
-// operation visits it once and then runs the composed Beast operation on the concrete type, so
-// plain http keeps its direct path (no virtual call per read or write).
+// The per-request path is built for a load generator's rates (perf-guided; bench/README.md):
+//  - the request goes out as one preformatted buffer, written at once on plain TCP;
+//  - answers are read with the socket's own read_some into a kept buffer (no composed read);
+//  - the answer is parsed without allocating (status, keep-alive and X-Fleetsim-Task only);
+//  - the deadline is lazy: one timer per connection that stays armed across requests and is
+//    re-armed only when it fires early, instead of a timer armed and cancelled per operation.
 //
 // Thread safety: a connection belongs to one io_context run by one thread; every callback runs
 // there. Failures of the target are results (LoadOutcome), never exceptions.
 #pragma once
 
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -26,6 +28,7 @@
 #include <string_view>
 #include <variant>
 
+#include "loadgen/answer_parser.h"
 #include "loadgen/load_outcome.h"
 
 namespace fleetsim::loadgen {
@@ -82,36 +85,53 @@ class HttpConnection {
   void close();
 
  private:
-  // The io_context's own executor, not the type-erased any_io_executor of beast::tcp_stream:
-  // perf showed any_executor copies and destructions at about 6 % of a closed-model run.
-  using Stream = boost::beast::basic_stream<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
-  using PlainStream = Stream;
-  using TlsStream = boost::beast::ssl_stream<Stream>;
+  // The io_context's own executor, not the type-erased any_io_executor: perf showed any_executor
+  // copies and destructions at about 6 % of a closed-model run.
+  using Executor = boost::asio::io_context::executor_type;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+  using TlsStream = boost::asio::ssl::stream<Socket>;
+  using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Executor>;
 
-  Stream& tcp();
+  Socket& socket();
   void connect();
   void handshake();
   void write();
+  void await_answer();
+  void read_more();
+  // Feeds buffered bytes to the parser; true when the answer is complete or failed (finished).
+  bool parse_buffered();
+  void read_failed(const boost::system::error_code& ec);
   void finish(LoadOutcome outcome);
   void fail_later(LoadOutcome outcome);
   // Sends the request again on a new connection when a reused one was closed before any answer
   // arrived (once per request). True when it did.
-  bool retry_stale(const boost::beast::error_code& ec, bool answer_started);
+  bool retry_stale(const boost::system::error_code& ec, bool answer_started);
+  // The lazy deadline: arms the timer unless it is armed already for no later than deadline_.
+  void arm_deadline();
+  void disarm_deadline();
+  // The error a failed operation reports, or timeout when the deadline closed the socket.
+  LoadOutcome outcome_of(const boost::system::error_code& ec) const;
 
   boost::asio::io_context& io_;
   const ConnectionSettings& settings_;
   // TlsStream iff settings_.tls; a new TlsStream for every TLS connection (an SSL session object
   // cannot be reused after its socket closed).
-  std::variant<PlainStream, TlsStream> stream_;
+  std::variant<Socket, TlsStream> stream_;
   std::uint32_t source_ = 0;                // bound source address; 0: none
-  boost::beast::flat_buffer buffer_;        // read buffer, kept across requests
-  Request request_;                         // the request in flight (kept: send_again resends it)
-  std::uint64_t request_key_ = kNoKey;      // what request_ was rendered as
-  std::optional<boost::beast::http::response_parser<boost::beast::http::string_body>> parser_;
+  boost::beast::flat_buffer buffer_;        // read buffer, kept across requests (may hold a pipelined rest)
+  std::string wire_;                        // the request in flight, formatted (kept: send_again resends it)
+  bool head_ = false;                       // ... is a HEAD request: its answer has no body
+  std::uint64_t request_key_ = kNoKey;      // what wire_ was rendered as
+  std::optional<AnswerParser> parser_;
+  std::string task_;                        // X-Fleetsim-Task of the answer in hand ("" if none)
   Done done_;
   Clock::time_point deadline_;
   Clock::time_point sent_at_;
-  std::string task_;                        // X-Fleetsim-Task of the answer in hand ("" if none)
+  Timer timer_;
+  Clock::time_point timer_expiry_;          // when the armed timer fires
+  std::uint64_t timer_generation_ = 0;      // a fired or cancelled wait of an older generation is ignored
+  bool timer_armed_ = false;
+  bool timed_out_ = false;  // the deadline closed the socket under the request in flight
   bool connected_ = false;
   bool busy_ = false;
   bool reused_ = false;   // the request in flight went out on a connection kept alive from before
