@@ -85,8 +85,11 @@ int validate_command(const Arguments& args) {
   predicted_scenario.step_s = 1;  // the load generator's step, so failures line up second by second
   // Availability and failures come from the run with the scenario's seed: its arrivals are the
   // very requests the load generator sends. The latency distribution is a property of the model,
-  // not of one sample path: the histograms of `replications` runs (seeds seed, seed + 1, ...) are
-  // merged, so the prediction's own noise does not eat into the tolerance.
+  // not of one sample path: the histograms of `replications` runs are merged, so the prediction's
+  // own noise does not eat into the tolerance. The replications keep the measured run's plan
+  // (plan_seed: arrivals, clients, fault targets) and vary the rest (seeds seed + 1, ...): the
+  // load generator sends one particular plan, and a burst in it is not noise to average away.
+  predicted_scenario.plan_seed = predicted_scenario.seed;
   results::Results predicted = models::simulate(predicted_scenario);
   loadgen::ReplicationSpread spread;
   auto keep = [&spread](const results::LatencySummary& l) {

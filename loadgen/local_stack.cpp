@@ -39,7 +39,7 @@ std::chrono::nanoseconds seconds(double s) {
 LocalStack::LocalStack(scenario::Scenario expressed, StackOptions options)
     : scenario_(std::move(expressed)),
       options_(std::move(options)),
-      fault_rng_(sim::Rng::stream(scenario_.seed, "faults")) {
+      fault_rng_(sim::Rng::stream(scenario_.replay_seed(), "faults")) {
   std::filesystem::create_directories(options_.run_dir);
   options_.run_dir = std::filesystem::canonical(options_.run_dir).string();
   fleetsim_program_ = this_program();

@@ -25,7 +25,7 @@ FaultInjector::FaultInjector(sim::Engine& engine, const scenario::Scenario& s, C
                              RequestFlow& flow, DeploymentController& deployments, RunMetrics& metrics)
     : engine_(engine), scenario_(s), cluster_(cluster), discovery_(discovery), flow_(flow), deployments_(deployments),
       metrics_(metrics),
-      rng_(sim::Rng::stream(s.seed, "faults")), affected_(s.faults.size()) {}
+      rng_(sim::Rng::stream(s.replay_seed(), "faults")), affected_(s.faults.size()) {}
 
 void FaultInjector::start() {
   for (std::size_t i = 0; i < scenario_.faults.size(); ++i) {

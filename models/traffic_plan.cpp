@@ -7,9 +7,9 @@ namespace fleetsim::models {
 TrafficPlan::TrafficPlan(const scenario::Scenario& s)
     : schedule_(s.traffic.profile, s.traffic.arrivals),
       clients_(std::max<std::uint32_t>(1, s.traffic.clients)),
-      arrival_rng_(sim::Rng::stream(s.seed, "traffic.arrivals")),
-      route_rng_(sim::Rng::stream(s.seed, "traffic.routes")),
-      client_rng_(sim::Rng::stream(s.seed, "traffic.clients")) {
+      arrival_rng_(sim::Rng::stream(s.replay_seed(), "traffic.arrivals")),
+      route_rng_(sim::Rng::stream(s.replay_seed(), "traffic.routes")),
+      client_rng_(sim::Rng::stream(s.replay_seed(), "traffic.clients")) {
   double total = 0;
   for (const auto& route : s.traffic.routes) {
     total += route.weight;

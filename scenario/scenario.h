@@ -222,6 +222,12 @@ struct Scenario {
   std::string file;     // where it was read from, for messages
   std::string sha256;   // of the effective scenario (after --set), canonical JSON
   std::uint64_t seed = 1;
+  // The seed of what a load generator replays — arrivals, routes, clients, and which tasks the
+  // faults hit — when it is not `seed`; never read from JSON. `validate` holds it at the measured
+  // run's seed while its replications vary `seed`, so the prediction is conditional on the very
+  // requests and faults that were sent and leaves only service times and balancer choices to chance.
+  std::optional<std::uint64_t> plan_seed;
+  std::uint64_t replay_seed() const { return plan_seed.value_or(seed); }
   double duration_s = 60;
   double warmup_s = 0;
   double step_s = 1;    // time-series step
