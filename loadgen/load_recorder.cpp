@@ -1,6 +1,7 @@
 #include "loadgen/load_recorder.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace fleetsim::loadgen {
 
@@ -14,6 +15,35 @@ std::vector<sim::LatencyHistogram> StepLatencies::snapshot() const {
   return steps_;
 }
 
+LoadTally::LoadTally(std::size_t steps)
+    : step_sent(std::max<std::size_t>(1, steps)),
+      step_ok(step_sent.size()),
+      step_errors(step_sent.size()),
+      step_latencies(step_sent.size()) {
+  for (auto& v : step_failures) v.assign(step_sent.size(), 0);
+}
+
+void LoadTally::merge(const LoadTally& other) {
+  if (other.steps() != steps()) throw std::invalid_argument("load tallies with different step counts cannot be merged");
+  sent += other.sent;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) outcomes[i] += other.outcomes[i];
+  corrected.merge(other.corrected);
+  uncorrected.merge(other.uncorrected);
+  for (std::size_t k = 0; k < steps(); ++k) {
+    step_sent[k] += other.step_sent[k];
+    step_ok[k] += other.step_ok[k];
+    step_errors[k] += other.step_errors[k];
+    for (std::size_t o = 0; o < step_failures.size(); ++o) step_failures[o][k] += other.step_failures[o][k];
+    step_latencies[k].merge(other.step_latencies[k]);
+  }
+  for (const auto& [service, tasks] : other.by_task) {
+    auto& mine = by_task[service];
+    for (const auto& [task, n] : tasks) mine[task] += n;
+  }
+  planned_total += other.planned_total;
+  wall_s = std::max(wall_s, other.wall_s);
+}
+
 LoadRecorder::LoadRecorder(sim::SimTime window_start, sim::SimTime window_end, sim::SimTime step, std::size_t steps,
                            StepLatencies& step_latencies, LiveCounters& live)
     : window_start_(window_start),
@@ -22,11 +52,7 @@ LoadRecorder::LoadRecorder(sim::SimTime window_start, sim::SimTime window_end, s
       steps_(std::max<std::size_t>(1, steps)),
       step_latencies_(step_latencies),
       live_(live),
-      step_sent_(steps_),
-      step_ok_(steps_),
-      step_errors_(steps_) {
-  for (auto& v : step_failures_) v.assign(steps_, 0);
-}
+      tally_(steps_) {}
 
 std::size_t LoadRecorder::step_of(sim::SimTime t) const {
   // Completions after the end (the drain) count in the last step.
@@ -36,8 +62,9 @@ std::size_t LoadRecorder::step_of(sim::SimTime t) const {
 
 void LoadRecorder::planned(sim::SimTime intended_ns) {
   live_.sent.fetch_add(1, std::memory_order_relaxed);
-  ++step_sent_[step_of(intended_ns)];
-  if (in_window(intended_ns)) ++sent_;
+  ++tally_.planned_total;
+  ++tally_.step_sent[step_of(intended_ns)];
+  if (in_window(intended_ns)) ++tally_.sent;
 }
 
 void LoadRecorder::finished(sim::SimTime intended_ns, sim::SimTime sent_ns, sim::SimTime done_ns,
@@ -51,17 +78,17 @@ void LoadRecorder::finished(sim::SimTime intended_ns, sim::SimTime sent_ns, sim:
     open_step_ = step;
   }
   if (ok) {
-    ++step_ok_[step];
+    ++tally_.step_ok[step];
     open_latencies_.record(done_ns - intended_ns);
   } else {
-    ++step_errors_[step];
-    ++step_failures_[static_cast<std::size_t>(outcome)][step];
+    ++tally_.step_errors[step];
+    ++tally_.step_failures[static_cast<std::size_t>(outcome)][step];
   }
   if (!in_window(intended_ns)) return;
-  ++outcomes_[static_cast<std::size_t>(outcome)];
+  ++tally_.outcomes[static_cast<std::size_t>(outcome)];
   if (ok) {
-    corrected_.record(done_ns - intended_ns);
-    uncorrected_.record(done_ns - sent_ns);
+    tally_.corrected.record(done_ns - intended_ns);
+    tally_.uncorrected.record(done_ns - sent_ns);
   }
 }
 
@@ -72,28 +99,12 @@ void LoadRecorder::flush() {
 
 void LoadRecorder::answered_by(const std::string& service, std::string_view task, sim::SimTime intended_ns) {
   if (task.empty() || !in_window(intended_ns)) return;
-  auto& tasks = by_task_[service];
+  auto& tasks = tally_.by_task[service];
   const auto found = tasks.find(task);
   if (found != tasks.end()) {
     ++found->second;
   } else {
     tasks.emplace(std::string(task), 1);
-  }
-}
-
-void LoadRecorder::merge(const LoadRecorder& other) {
-  sent_ += other.sent_;
-  for (const auto& [service, tasks] : other.by_task_) {
-    for (const auto& [task, n] : tasks) by_task_[service][task] += n;
-  }
-  for (std::size_t i = 0; i < outcomes_.size(); ++i) outcomes_[i] += other.outcomes_[i];
-  corrected_.merge(other.corrected_);
-  uncorrected_.merge(other.uncorrected_);
-  for (std::size_t k = 0; k < steps_ && k < other.steps_; ++k) {
-    step_sent_[k] += other.step_sent_[k];
-    step_ok_[k] += other.step_ok_[k];
-    step_errors_[k] += other.step_errors_[k];
-    for (std::size_t o = 0; o < step_failures_.size(); ++o) step_failures_[o][k] += other.step_failures_[o][k];
   }
 }
 

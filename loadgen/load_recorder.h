@@ -1,20 +1,21 @@
-// What one load thread measured, merged exactly across threads at the end (counts add,
-// histograms add bucket by bucket; no percentile is ever averaged).
+// What one load thread measured (LoadRecorder), kept as a LoadTally that merges exactly across
+// threads and MPI ranks at the end (counts add, histograms add bucket by bucket; no percentile is
+// ever averaged).
 //
 // Requests belong to the measurement window by their intended send time; the per-step series
 // counts sends by intended time and completions (ok, errors, latency) by completion time.
 #pragma once
 
 #include <array>
-#include <map>
-#include <string>
-#include <string_view>
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <vector>
 
-#include "loadgen/http_client.h"
+#include "loadgen/load_outcome.h"
 #include "sim/histogram.h"
 #include "sim/time.h"
 
@@ -39,6 +40,34 @@ struct LiveCounters {
   std::atomic<std::uint64_t> sent{0}, ok{0}, failed{0};
 };
 
+// What a run measured, as a value: the counts, per-step series and histograms of every thread
+// of one process, or of every rank of an MPI run. Tallies merge exactly (counts add, histograms
+// add bucket by bucket), so merging the tallies of any split of the requests gives what one
+// recorder of all of them would have recorded; percentiles are read from the merged histograms
+// only. loadgen/load_tally_words.h sends one between processes.
+struct LoadTally {
+  using TaskCounts = std::map<std::string, std::uint64_t, std::less<>>;  // transparent: find by string_view
+
+  explicit LoadTally(std::size_t steps = 1);
+
+  // Adds `other` (which must have as many steps; std::invalid_argument otherwise). wall_s becomes
+  // the longer of the two, since merged parts ran side by side.
+  void merge(const LoadTally& other);
+  std::size_t steps() const { return step_sent.size(); }
+
+  std::uint64_t sent = 0;                                 // in the window
+  std::array<std::uint64_t, kLoadOutcomeCount> outcomes{};  // in the window, by LoadOutcome
+  sim::LatencyHistogram corrected;    // ok in the window, from the intended send time (ns)
+  sim::LatencyHistogram uncorrected;  // ok in the window, from the actual send time (ns)
+  // Per step of the run (window or not): sends by intended time, completions by completion time.
+  std::vector<std::uint64_t> step_sent, step_ok, step_errors;
+  std::array<std::vector<std::uint64_t>, kLoadOutcomeCount> step_failures;  // failed completions, by LoadOutcome
+  std::vector<sim::LatencyHistogram> step_latencies;  // corrected latency of ok completions, per step (ns)
+  std::map<std::string, TaskCounts> by_task;  // ok answers in the window by service, then by answering task
+  std::uint64_t planned_total = 0;  // sends over the whole run, window or not
+  double wall_s = 0;                // from the start to the last thread's end
+};
+
 class LoadRecorder {
  public:
   // Window [window_start, window_end) and steps of `step` ns from 0, all in ns from the start.
@@ -54,20 +83,10 @@ class LoadRecorder {
   void answered_by(const std::string& service, std::string_view task, sim::SimTime intended_ns);
   // Hands the open step's latencies to StepLatencies; call once when the thread is done.
   void flush();
-  // Adds `other`'s window totals and step counters (not its step latencies, which are shared).
-  void merge(const LoadRecorder& other);
 
-  std::uint64_t sent() const { return sent_; }
-  const std::array<std::uint64_t, kLoadOutcomeCount>& outcomes() const { return outcomes_; }
-  const sim::LatencyHistogram& corrected() const { return corrected_; }
-  const sim::LatencyHistogram& uncorrected() const { return uncorrected_; }
-  const std::vector<std::uint64_t>& step_sent() const { return step_sent_; }
-  const std::vector<std::uint64_t>& step_ok() const { return step_ok_; }
-  const std::vector<std::uint64_t>& step_errors() const { return step_errors_; }
-  // Failed completions per step, by outcome (index: LoadOutcome).
-  const std::array<std::vector<std::uint64_t>, kLoadOutcomeCount>& step_failures() const { return step_failures_; }
-  // ok answers in the window by service, then by answering task
-  const std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>>& by_task() const { return by_task_; }
+  // This thread's counts and histograms. Its step latencies are not in it (they are left empty):
+  // they are in the shared StepLatencies.
+  const LoadTally& tally() const { return tally_; }
 
  private:
   bool in_window(sim::SimTime t) const { return t >= window_start_ && t < window_end_; }
@@ -77,13 +96,7 @@ class LoadRecorder {
   std::size_t steps_;
   StepLatencies& step_latencies_;
   LiveCounters& live_;
-  std::uint64_t sent_ = 0;                                 // in the window
-  std::array<std::uint64_t, kLoadOutcomeCount> outcomes_{};  // in the window, by LoadOutcome
-  sim::LatencyHistogram corrected_;    // ok, from the intended send time (ns)
-  sim::LatencyHistogram uncorrected_;  // ok, from the actual send time (ns)
-  std::vector<std::uint64_t> step_sent_, step_ok_, step_errors_;
-  std::array<std::vector<std::uint64_t>, kLoadOutcomeCount> step_failures_;
-  std::map<std::string, std::map<std::string, std::uint64_t, std::less<>>> by_task_;  // transparent: find by string_view
+  LoadTally tally_;
   std::size_t open_step_ = 0;              // the step open_latencies_ belongs to
   sim::LatencyHistogram open_latencies_;   // corrected, completions in open_step_
 };

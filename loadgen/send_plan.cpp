@@ -1,5 +1,8 @@
 #include "loadgen/send_plan.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace fleetsim::loadgen {
 
 SendPlan::SendPlan(const scenario::Scenario& s, double duration_s)
@@ -31,6 +34,14 @@ bool SendPlan::next(PlannedSend& out) {
 }
 
 const std::string& SendPlan::path(std::uint32_t route) const { return paths_[route < paths_.size() ? route : 0]; }
+
+PlanShare plan_share(const scenario::Scenario& scenario, std::uint32_t rank, std::uint32_t ranks, bool client_sources) {
+  if (ranks == 0 || rank >= ranks) throw std::invalid_argument("plan share: rank out of range");
+  // TrafficPlan draws clients from [0, max(1, clients)): with fewer clients than ranks, some rank
+  // would own no client (and a closed-model connection there would wait forever for one).
+  const std::uint32_t clients = std::max<std::uint32_t>(1, scenario.traffic.clients);
+  return PlanShare{rank, ranks, client_sources && clients >= ranks};
+}
 
 std::vector<PlannedSend> whole_send_plan(const scenario::Scenario& scenario, double duration_s) {
   SendPlan plan(scenario, duration_s);

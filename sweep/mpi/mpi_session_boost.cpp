@@ -1,5 +1,6 @@
 // MpiSession on Boost.MPI (Open MPI). Built only with FLEETSIM_WITH_MPI.
 #include <boost/mpi/collectives/all_gather.hpp>
+#include <boost/mpi/collectives/gather.hpp>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/serialization/vector.hpp>
@@ -20,6 +21,15 @@ class BoostMpiSession final : public MpiSession {
     std::vector<std::vector<std::uint64_t>> all;
     boost::mpi::all_gather(world_, mine, all);
     return all;
+  }
+  std::vector<std::vector<std::uint64_t>> gather_to_root(const std::vector<std::uint64_t>& mine) override {
+    std::vector<std::vector<std::uint64_t>> all;
+    boost::mpi::gather(world_, mine, all, 0);
+    return all;
+  }
+  [[noreturn]] void abort(int status) override {
+    world_.abort(status);
+    std::abort();  // MPI_Abort does not return; this tells the compiler so
   }
 
  private:
