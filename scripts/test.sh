@@ -9,3 +9,5 @@ ctest --output-on-failure -j "$(nproc)" --timeout 600
 # The fuzz targets (clang, ASan + UBSan), each for a bounded time: a crash fails CI.
 cd ..
 scripts/fuzz.sh "${FLEETSIM_FUZZ_SECONDS:-30}"
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/).
+scripts/sanitize.sh
