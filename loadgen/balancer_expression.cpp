@@ -59,6 +59,24 @@ BalancerExpression express_balancer(const scenario::Scenario& input, BalancerKin
     refuse("balancer.algorithm", lb + " has no \"" + s.balancer.algorithm +
                                      "\" (expected round_robin, weighted_round_robin, least_conn, ip_hash, consistent_hash, random or p2c)");
   }
+  // Every task is an emulator process on this machine (about 12 MB resident each, measured in
+  // the soak): each service at the largest count it can reach, at most kMaxLocalTasks in all.
+  std::uint64_t tasks = 0;
+  for (const auto& service : s.services) {
+    std::uint64_t largest = service.replicas;
+    if (service.autoscaling) largest = std::max<std::uint64_t>(largest, service.autoscaling->max);
+    for (const auto& f : s.faults) {
+      if (f.kind == scenario::Fault::Kind::kScale && f.service == service.name) {
+        largest = std::max<std::uint64_t>(largest, f.replicas);
+      }
+    }
+    tasks += largest;
+  }
+  if (tasks > kMaxLocalTasks) {
+    refuse("services", "the local stack runs one process per task, at most " + std::to_string(kMaxLocalTasks) +
+                           " (each service at its largest count: replicas, autoscaling.max, scale faults); found " +
+                           std::to_string(tasks) + ". Scale the scenario down for a local validation");
+  }
   for (std::size_t i = 0; i < s.services.size(); ++i) {
     if (!config_safe(s.services[i].name, false)) {
       refuse("services[" + std::to_string(i) + "].name", "the local stack needs names of letters, digits, '-', '_' and '.'");

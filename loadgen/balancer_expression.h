@@ -8,6 +8,7 @@
 //  - refused (scenario::InputError, exit 2): nothing close exists (peak_ewma, several regions).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ enum class BalancerKind { kNginx, kHaproxy };
 std::string_view balancer_kind_name(BalancerKind kind);
 // "nginx" or "haproxy"; otherwise scenario::InputError naming the flag `flag`.
 BalancerKind parse_balancer_kind(const std::string& name, const std::string& flag = "--lb");
+
+// The most tasks a local stack starts (one emulator process each).
+constexpr std::uint64_t kMaxLocalTasks = 256;
 
 struct BalancerExpression {
   scenario::Scenario scenario;     // the input with every dropped setting turned off

@@ -111,8 +111,7 @@ void BalancerProcess::check_config() {
   }
   const std::string log = run_dir_ + "/config-check.log";
   std::filesystem::remove(log);
-  ChildProcess check({argv, log, false});
-  reaper_.watch(check.pid());
+  ChildProcess check({argv, log, false, &reaper_});
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (check.running() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -134,8 +133,8 @@ void BalancerProcess::start(const std::string& config) {
   } else {
     argv = {program_, "-W", "-db", "-f", config_path_};
   }
-  process_ = std::make_unique<ChildProcess>(SpawnOptions{argv, log_path_, false});
-  reaper_.watch(process_->pid());
+  // Registered with the watchdog before the balancer may start: a SIGKILL at any moment leaves none.
+  process_ = std::make_unique<ChildProcess>(SpawnOptions{argv, log_path_, false, &reaper_});
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (!process_->running()) break;

@@ -177,8 +177,9 @@ void ChaosExecutor::run_execs() {
     const auto began = Clock::now();
     std::string outcome;
     try {
-      ChildProcess command({{"/bin/sh", "-c", f.command}, log, false});
-      reaper->watch(command.pid());
+      // Registered with the watchdog before it runs: a SIGKILL to fleetsim at any moment leaves
+      // no command behind (its whole group is killed).
+      ChildProcess command({{"/bin/sh", "-c", f.command}, log, false, reaper.get()});
       const auto deadline = began + seconds(f.timeout_s);
       bool stopping = false;
       while (command.running() && Clock::now() < deadline && !stopping) {

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "loadgen/process_reaper.h"
+
 namespace fleetsim::loadgen {
 
 namespace {
@@ -24,8 +26,20 @@ int shell_status(int wait_status) {
 }
 
 // Between fork and exec only async-signal-safe calls: no allocation, no locks.
-[[noreturn]] void exec_child(const char* program, const std::vector<char*>& argv, int out_fd, int err_fd) {
+// `release_fd` >= 0: wait for one byte from the parent (it has registered this group with its
+// watchdog); end of file means the parent died first, so do not start the program at all.
+[[noreturn]] void exec_child(const char* program, const std::vector<char*>& argv, int out_fd, int err_fd,
+                             int release_fd, int release_write_fd) {
   setpgid(0, 0);
+  if (release_fd >= 0) {
+    close(release_write_fd);  // else this process itself would keep the pipe open
+    char byte = 0;
+    ssize_t n;
+    do {
+      n = read(release_fd, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(125);
+  }
   // The parent may block SIGINT/SIGTERM to sigwait them; a child starts with none blocked.
   sigset_t none;
   sigemptyset(&none);
@@ -59,6 +73,19 @@ ChildProcess::ChildProcess(const SpawnOptions& options) {
     close(log_fd);
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   }
+  int release_fds[2] = {-1, -1};  // the parent's word to the child: "registered, go on"
+  if (options.reaper && pipe2(release_fds, O_CLOEXEC) != 0) {
+    const int error = errno;
+    close(log_fd);
+    if (pipe_fds[0] >= 0) close(pipe_fds[0]), close(pipe_fds[1]);
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(error));
+  }
+  auto close_release = [&release_fds] {
+    for (int& fd : release_fds) {
+      if (fd >= 0) close(fd);
+      fd = -1;
+    }
+  };
   // Resolved here: PATH search between fork and exec would not be async-signal-safe.
   const std::string program = find_program(options.argv[0]).value_or(options.argv[0]);
   std::vector<std::string> args = options.argv;  // owned copies for the child's argv
@@ -71,11 +98,22 @@ ChildProcess::ChildProcess(const SpawnOptions& options) {
     const int error = errno;
     close(log_fd);
     if (pipe_fds[0] >= 0) close(pipe_fds[0]), close(pipe_fds[1]);
+    close_release();
     throw std::runtime_error(std::string("fork: ") + std::strerror(error));
   }
-  if (pid_ == 0) exec_child(program.c_str(), argv, options.pipe_stdout ? pipe_fds[1] : log_fd, log_fd);
+  if (pid_ == 0) {
+    exec_child(program.c_str(), argv, options.pipe_stdout ? pipe_fds[1] : log_fd, log_fd, release_fds[0],
+               release_fds[1]);
+  }
   // Also from the parent: no window in which a signal to the group misses the child.
   setpgid(pid_, pid_);
+  if (options.reaper) {
+    options.reaper->watch(pid_);
+    const char go = 1;
+    while (write(release_fds[1], &go, 1) < 0 && errno == EINTR) {
+    }
+    close_release();
+  }
   close(log_fd);
   if (options.pipe_stdout) {
     close(pipe_fds[1]);

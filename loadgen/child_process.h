@@ -17,10 +17,17 @@
 
 namespace fleetsim::loadgen {
 
+class ProcessReaper;
+
 struct SpawnOptions {
   std::vector<std::string> argv;  // argv[0] is the program: a path, or a name looked up in PATH
   std::string log_file;           // stdout and stderr are appended here ("" = /dev/null)
   bool pipe_stdout = false;       // stdout to a pipe read by read_line() instead of the log
+  // When set, the child's group is registered with this watchdog before the child may exec: a
+  // SIGKILL to fleetsim between fork and registration cannot leave the program running (the
+  // child waits for the parent's word and exits when the parent dies first). The caller
+  // forget()s the group after stop() or kill().
+  ProcessReaper* reaper = nullptr;
 };
 
 class ChildProcess {

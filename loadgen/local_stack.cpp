@@ -116,9 +116,9 @@ LocalStack::Task& LocalStack::start_task(std::size_t service, int version_fault)
     argv.push_back("--version-of-fault");
     argv.push_back(std::to_string(version_fault));
   }
+  // Registered with the watchdog before the emulator may start: a SIGKILL at any moment leaves none.
   task->process = std::make_unique<ChildProcess>(
-      SpawnOptions{argv, options_.run_dir + "/task-" + task->label + ".log", true});
-  reaper_->watch(task->process->pid());
+      SpawnOptions{argv, options_.run_dir + "/task-" + task->label + ".log", true, reaper_.get()});
   // "listening 127.0.0.1:PORT": the port the kernel chose.
   const auto line = task->process->read_line(std::chrono::duration_cast<std::chrono::milliseconds>(kEmulatorStartTimeout));
   const auto colon = line ? line->rfind(':') : std::string::npos;

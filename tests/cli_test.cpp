@@ -1,5 +1,6 @@
 // End-to-end: the fleetsim binary as a user runs it.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -176,4 +177,39 @@ exit $status
   CHECK(j["latency_ms"]["p50"].get<double>() > 3);
   CHECK(j["latency_ms"]["p50"].get<double>() < 40);
   CHECK(r.status == 0);
+}
+
+TEST_CASE("absurd rates, sizes, durations and connection counts are refused before anything runs", "[cli][bad-input][bounds]") {
+  Scratch s;
+  struct Case {
+    std::string arguments;
+    std::string message;
+  };
+  // A closed port: if a bound were missed, load would run (and fail) instead of exiting 2 at once.
+  const std::string load = "load scenarios/validation/steady.json --target http://127.0.0.1:1 --out OUT ";
+  const std::vector<Case> cases = {
+      {"run scenarios/quickstart.json --out OUT --set traffic.profile.0.rps=1e12", "traffic.profile[0].rps: expected a number >= 0 and <= 10000000.0"},
+      {"run scenarios/validation/steady.json --out OUT --set services.api.replicas=1000000000", "services[0].replicas: expected an integer in [1, 100000]"},
+      {"run scenarios/validation/steady.json --out OUT --set duration_s=1e7", "duration_s: expected a number > 0 and <= 2592000.0"},
+      {load + "--duration 1e7", "--duration: expected a duration in (0, 3600] seconds"},
+      {load + "--connections 1000000", "--connections: expected 1..65535"},
+      {load + "--max-connections 1000000", "--max-connections: expected 1..65535"},
+      {load + "--threads 100000", "--threads: expected 1..256"},
+      {load + "--timeout 1e9", "--timeout: expected (0, 3600] seconds"},
+      {"validate scenarios/validation/steady.json --lb nginx --out OUT --duration 1e7", "--duration: expected a duration in (warmup_s, 3600] seconds"},
+      {"validate scenarios/validation/steady.json --lb nginx --out OUT --replications 1000000", "--replications: expected 1..1000"},
+      {"stack up scenarios/validation/steady.json --lb nginx --dir OUT --duration 1e7", "--duration: expected [0, 86400] seconds"},
+  };
+  for (const auto& c : cases) {
+    std::string arguments = c.arguments;
+    const auto at = arguments.find("OUT");
+    if (at != std::string::npos) arguments.replace(at, 3, s.path("out"));
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = run_fleetsim(arguments);
+    INFO(arguments << "\nstderr: " << r.err);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains(c.message));
+    CHECK_FALSE(fs::exists(s.path("out")));
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));  // refused, not attempted
+  }
 }

@@ -1,4 +1,7 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -220,4 +223,74 @@ TEST_CASE("a number beyond a double is an input error, not an internal one (foun
   std::string input((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto newline = input.find('\n');
   CHECK_THAT(error_of(input.substr(newline + 1)), Catch::Contains("malformed JSON"));
+}
+
+TEST_CASE("absurd sizes are refused up front, naming the JSON path and the bound", "[scenario][bad-input][bounds]") {
+  json doc = minimal();
+  doc["traffic"]["rate_rps"] = 1e12;
+  CHECK_THAT(error_of(doc), Catch::Contains("traffic.rate_rps: expected a number > 0 and <= 10000000.0, found 1000000000000.0"));
+  doc = minimal();
+  doc["services"][0]["replicas"] = 1'000'000'000;
+  CHECK_THAT(error_of(doc), Catch::Contains("services[0].replicas: expected an integer in [1, 100000], found 1000000000"));
+  doc = minimal();
+  doc["duration_s"] = 1e7;
+  CHECK_THAT(error_of(doc), Catch::Contains("duration_s: expected a number > 0 and <= 2592000.0, found 10000000.0"));
+  doc = minimal();
+  doc["traffic"].erase("rate_rps");
+  doc["traffic"]["profile"] = json::array();
+  for (int i = 0; i <= 100'000; ++i) doc["traffic"]["profile"].push_back({{"at_s", i * 1e-4}, {"rps", 10}});
+  CHECK_THAT(error_of(doc), Catch::Contains("traffic.profile: expected at most 100000 points"));
+  doc["traffic"]["profile"].erase(doc["traffic"]["profile"].size() - 1);  // 100,000 points: allowed
+  CHECK(error_of(doc).empty());
+}
+
+TEST_CASE("the whole fleet is bounded: tasks over services and regions, hosts over regions", "[scenario][bad-input][bounds]") {
+  // Each service within its own bound (100,000 replicas), ten of them too many together.
+  json doc = minimal();
+  doc["services"] = json::array();
+  for (int i = 0; i < 11; ++i) {
+    doc["services"].push_back({{"name", "s" + std::to_string(i)}, {"replicas", 100'000},
+                               {"service_time_ms", {{"dist", "constant"}, {"mean_ms", 1}}}});
+  }
+  doc["traffic"]["routes"] = {{{"service", "s0"}}};
+  CHECK_THAT(error_of(doc), Catch::Contains("bad.json: services: expected at most 1000000 tasks in the whole fleet"));
+  CHECK_THAT(error_of(doc), Catch::Contains("found 1100000"));
+  doc["services"].erase(10);
+  CHECK(error_of(doc).empty());  // 1,000,000 exactly
+  // A service counts at its largest: autoscaling max, a scale fault.
+  doc["services"][0]["replicas"] = 1;
+  doc["services"][0]["autoscaling"] = {{"target", 0.7}, {"min", 1}, {"max", 100'000}};
+  CHECK(error_of(doc).empty());
+  doc["services"][1]["replicas"] = 1;
+  doc["faults"] = {{{"at_s", 1}, {"kind", "scale"}, {"service", "s1"}, {"replicas", 100'000}}};
+  CHECK(error_of(doc).empty());
+  doc["services"].push_back({{"name", "extra"}, {"replicas", 1}, {"service_time_ms", {{"dist", "constant"}, {"mean_ms", 1}}}});
+  CHECK_THAT(error_of(doc), Catch::Contains("found 1000001"));
+  // Every region runs a full copy of the fleet and of the hosts.
+  doc = minimal();
+  doc["services"][0]["replicas"] = 100'000;
+  doc["regions"] = json::array();
+  for (int i = 0; i < 11; ++i) doc["regions"].push_back({{"name", "r" + std::to_string(i)}, {"role", i == 0 ? "primary" : "standby"}});
+  CHECK_THAT(error_of(doc), Catch::Contains("services: expected at most 1000000 tasks in the whole fleet"));
+  CHECK_THAT(error_of(doc), Catch::Contains("times 11 regions); found 1100011"));
+  doc["services"][0]["replicas"] = 1;
+  doc["hosts"] = {{"count", 100'000}};
+  CHECK_THAT(error_of(doc), Catch::Contains("hosts.count: expected at most 1000000 hosts in the whole fleet times 11 regions; found 1100000"));
+}
+
+TEST_CASE("a scenario file over 16 MiB is refused before it is parsed", "[scenario][bad-input][bounds]") {
+  const std::string path = "/tmp/fleetsim-scenario-test-" + std::to_string(::getpid()) + "-huge.json";
+  {
+    // A valid start and 17 MiB of spaces: refused by size, not by the JSON.
+    std::ofstream out(path, std::ios::binary);
+    out << R"({"name": "huge")" << std::string(17u * 1024 * 1024, ' ') << "}";
+  }
+  std::string error;
+  try {
+    fleetsim::scenario::load_scenario(path);
+  } catch (const InputError& e) {
+    error = e.what();
+  }
+  std::remove(path.c_str());
+  CHECK_THAT(error, Catch::Contains(path + ": the file is larger than 16 MiB"));
 }

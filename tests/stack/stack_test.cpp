@@ -163,6 +163,12 @@ TEST_CASE("stack refusals: bad balancer, inexpressible scenario, missing nginx; 
   CHECK(ewma.status == 2);
   CHECK_THAT(ewma.err, Catch::Contains("balancer.algorithm: nginx has no \"peak_ewma\""));
 
+  // One process per task: a fleet-sized scenario is refused before any process starts.
+  auto huge = up("--lb nginx --set services.0.replicas=300");
+  CHECK(huge.status == 2);
+  CHECK_THAT(huge.err, Catch::Contains("services: the local stack runs one process per task, at most 256"));
+  CHECK(processes_mentioning(dir.path()) == 0);
+
   auto missing = run_shell("FLEETSIM_NGINX=/nonexistent/nginx '" + std::string(FLEETSIM_BINARY) + "' stack up " +
                            dir.scenario() + " --lb nginx --dir " + dir.path() + " --duration 1");
   CHECK(missing.status == 1);
