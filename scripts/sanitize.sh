@@ -11,6 +11,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEB
   -DFLEETSIM_SANITIZE=ON -DFLEETSIM_BUILD_TESTS=ON -DFLEETSIM_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j "$(nproc)"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=0:strict_string_checks=1"
+# Open MPI keeps allocations from MPI_Init for the process's life (not freed at MPI_Finalize).
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 cd build-asan
 ctest --output-on-failure -j "$(nproc)" --timeout 900 "$@"

@@ -21,7 +21,6 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 using fleetsim::testing::run_fleetsim;
-using fleetsim::testing::run_shell;
 
 namespace {
 
@@ -82,11 +81,9 @@ std::string cannot_run_mpi() {
   return "";
 }
 
-// `fleetsim ARGS` under mpirun -n 2. Open MPI refuses root unless told; CI runs as root in a
-// container. Loopback and shared memory only.
+// `fleetsim ARGS` under mpirun -n 2 (test_support: loopback and shared memory only).
 fleetsim::testing::CommandResult mpirun_fleetsim(const std::string& args) {
-  return run_shell("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader "
-                   "timeout 120 mpirun --oversubscribe -n 2 '" + std::string(FLEETSIM_BINARY) + "' " + args);
+  return fleetsim::testing::run_fleetsim_mpi(2, args);
 }
 
 json read_json(const std::string& path) {

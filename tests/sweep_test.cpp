@@ -160,10 +160,7 @@ TEST_CASE("a sweep under mpirun -n 2 writes exactly what one process writes", "[
                            "--set balancer.algorithm=round_robin,p2c --replications 3 --quiet --out ";
   const auto local = run_fleetsim(args + base + "-local");
   REQUIRE(local.status == 0);
-  // Open MPI refuses root unless told; CI runs as root in a container. Loopback only.
-  const auto mpi = run_shell("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader "
-                             "timeout 120 mpirun --oversubscribe -n 2 '" + std::string(FLEETSIM_BINARY) + "'" + args +
-                             base + "-mpi");
+  const auto mpi = run_fleetsim_mpi(2, args + base + "-mpi");
   INFO(mpi.out << mpi.err);
   REQUIRE(mpi.status == 0);
   CHECK_THAT(mpi.out, Catch::Contains("sweep over 2 MPI ranks"));

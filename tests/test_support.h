@@ -55,6 +55,9 @@ struct CommandResult {
 CommandResult run_fleetsim(const std::string& arguments);
 // Runs a shell command line from the source directory.
 CommandResult run_shell(const std::string& shell_command);
+// Runs build/fleetsim with `arguments` under `mpirun --oversubscribe -n ranks` on this machine
+// (loopback and shared memory only; root allowed, as CI runs as root in a container).
+CommandResult run_fleetsim_mpi(int ranks, const std::string& arguments);
 
 // Relative resolution of the latency histogram: a reported quantile is within this fraction
 // of the exact sample quantile (half a bucket of relative width 2^-7).
