@@ -3,6 +3,7 @@
 #include "models/service_catalog.h"
 #include "scenario/input_error.h"
 #include "scenario/parse.h"
+#include "sweep/mpi_launch.h"
 
 namespace fleetsim::cli {
 
@@ -58,6 +59,15 @@ scenario::Scenario load_checked(const std::string& file, const std::vector<scena
   scenario::Scenario s = scenario::load_scenario(file, overrides);
   models::check_model_inputs(s);
   return s;
+}
+
+void refuse_under_mpirun(const std::string& command) {
+  const int ranks = sweep::mpirun_ranks();
+  if (ranks <= 1) return;
+  throw scenario::InputError("usage", "mpirun",
+                             "fleetsim " + command + " runs one stack on this machine, not one per rank (" +
+                                 std::to_string(ranks) + " ranks); run it without mpirun (mpirun -n K fleetsim load "
+                                 "splits a load over ranks)");
 }
 
 }  // namespace fleetsim::cli

@@ -37,5 +37,8 @@ std::vector<scenario::OverrideList> override_lists(const ScenarioOptions& option
 std::vector<scenario::Override> single_overrides(const ScenarioOptions& options, const std::string& command);
 // Loads and fully validates one grid point (parse, then model checks). Throws InputError.
 scenario::Scenario load_checked(const std::string& file, const std::vector<scenario::Override>& overrides);
+// Throws InputError when this process was started by mpirun with more than one rank: `command`
+// (stack up, validate) runs one stack on this machine, and K copies would each start their own.
+void refuse_under_mpirun(const std::string& command);
 
 }  // namespace fleetsim::cli

@@ -92,6 +92,7 @@ int stack_down(const Arguments& args) {
 }
 
 int stack_up(const Arguments& args) {
+  refuse_under_mpirun("stack up");
   ScenarioOptions options;
   std::string lb = "nginx", dir;
   double duration_s = 0;

@@ -30,6 +30,7 @@
 namespace fleetsim::cli {
 
 int validate_command(const Arguments& args) {
+  refuse_under_mpirun("validate");
   namespace po = boost::program_options;
   ScenarioOptions options;
   std::string lb = "nginx";

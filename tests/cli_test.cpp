@@ -8,6 +8,7 @@
 #include "test_support.h"
 
 using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::run_shell;
 namespace fs = std::filesystem;
 
 namespace {
@@ -211,5 +212,17 @@ TEST_CASE("absurd rates, sizes, durations and connection counts are refused befo
     CHECK_THAT(r.err, Catch::Contains(c.message));
     CHECK_FALSE(fs::exists(s.path("out")));
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));  // refused, not attempted
+  }
+}
+
+TEST_CASE("validate and stack up refuse to run once per mpirun rank", "[cli][mpi]") {
+  // The launcher's environment is enough (no MPI is started): K copies would start K stacks.
+  for (const std::string command : {"validate scenarios/validation/steady.json --lb nginx --out /tmp/fleetsim-never",
+                                    "stack up scenarios/validation/steady.json --lb nginx --dir /tmp/fleetsim-never"}) {
+    const auto r = run_shell("OMPI_COMM_WORLD_SIZE=2 '" + std::string(FLEETSIM_BINARY) + "' " + command);
+    INFO(command);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::Contains("runs one stack on this machine, not one per rank (2 ranks)"));
+    CHECK_FALSE(std::filesystem::exists("/tmp/fleetsim-never"));
   }
 }

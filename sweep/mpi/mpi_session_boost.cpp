@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "sweep/mpi_launch.h"
 #include "sweep/mpi_session.h"
 
 namespace fleetsim::sweep {
@@ -37,18 +38,11 @@ class BoostMpiSession final : public MpiSession {
   boost::mpi::communicator world_;
 };
 
-int launched_size() {
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
-    if (const char* v = std::getenv(name)) return std::atoi(v);
-  }
-  return 0;
-}
-
 }  // namespace
 
 std::unique_ptr<MpiSession> MpiSession::start_if_launched() {
   // Only under mpirun: MPI_Init in a plain run would start Open MPI's singleton machinery.
-  if (launched_size() <= 1) return nullptr;
+  if (mpirun_ranks() <= 1) return nullptr;
   return std::make_unique<BoostMpiSession>();
 }
 
