@@ -5,7 +5,7 @@
 namespace fleetsim::sim {
 
 namespace {
-constexpr std::uint64_t kSequenceMask = (std::uint64_t{1} << 56) - 1;
+[[maybe_unused]] constexpr std::uint64_t kSequenceMask = (std::uint64_t{1} << 56) - 1;  // read by the assert only
 }
 
 void EventQueue::push(SimTime time, Priority priority, EventHandler* handler, std::uint64_t tag) {
