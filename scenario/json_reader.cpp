@@ -10,7 +10,8 @@ std::string json_kind(const nlohmann::json& value) {
     case nlohmann::json::value_t::null: return "null";
     case nlohmann::json::value_t::object: return "an object";
     case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::string: return "a string (" + value.dump() + ")";
+    case nlohmann::json::value_t::string:
+      return "a string (" + value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ")";
     case nlohmann::json::value_t::boolean: return value.get<bool>() ? "true" : "false";
     default: return "the number " + value.dump();
   }

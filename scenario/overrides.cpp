@@ -1,5 +1,7 @@
 #include "scenario/overrides.h"
 
+#include <cstdint>
+
 #include "scenario/input_error.h"
 #include "scenario/json_reader.h"
 #include "scenario/override_apply.h"
@@ -22,6 +24,43 @@ std::vector<std::string> split_path(const std::string& path) {
   return parts;
 }
 
+// True when text is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most
+// U+10FFFF). A scenario file's strings are checked by the JSON parser; --set text arrives raw from
+// the command line and would otherwise reach the results as bytes JSON cannot carry.
+bool is_utf8(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+      extra = 1;
+      code = lead & 0x1Fu;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      extra = 2;
+      code = lead & 0x0Fu;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      extra = 3;
+      code = lead & 0x07u;
+    } else {
+      return false;
+    }
+    if (extra >= text.size() - i) return false;  // the sequence runs past the end
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0u) != 0x80u) return false;
+      code = (code << 6) | (next & 0x3Fu);
+    }
+    const std::uint32_t smallest[] = {0, 0x80, 0x800, 0x10000};
+    if (code < smallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
 bool all_digits(const std::string& s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -40,6 +79,7 @@ nlohmann::json parse_value(const std::string& text) {
 
 OverrideList parse_set_argument(const std::string& argument) {
   const auto eq = argument.find('=');
+  if (!is_utf8(argument)) throw InputError("--set", "(argument)", "expected UTF-8 text; the argument has bytes that are not");
   if (eq == std::string::npos || eq == 0) {
     throw InputError("--set", argument, "expected PATH=VALUE (for example services.catalog.replicas=3)");
   }

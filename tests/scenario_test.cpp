@@ -164,6 +164,29 @@ TEST_CASE("set lists split on top-level commas only and expand to a grid", "[sce
   CHECK_THROWS_AS(parse_set_argument("novalue"), InputError);
 }
 
+TEST_CASE("--set text that is not UTF-8 is an input error, not an internal one (found by the scenario fuzzer)",
+          "[scenario][overrides][fuzz]") {
+  using fleetsim::scenario::parse_set_argument;
+  // Valid UTF-8 of every length passes: 2-byte é, 3-byte €, 4-byte 😀.
+  CHECK(parse_set_argument("name=caf\xC3\xA9-\xE2\x82\xAC-\xF0\x9F\x98\x80").values.size() == 1);
+  for (const std::string bad : {"name=\x8D", "name=a\xC3", "name=\xC0\xAF", "name=\xED\xA0\x80", "name=\xF4\x90\x80\x80",
+                                "na\xFFme=1"}) {
+    try {
+      parse_set_argument(bad);
+      FAIL("accepted " << bad.size() << " bytes that are not UTF-8");
+    } catch (const InputError& e) {
+      CHECK_THAT(std::string(e.what()), Catch::Contains("expected UTF-8 text"));
+    }
+  }
+  // The fuzzer's own input, kept in fuzz/regressions/: its first --set line is refused the same way.
+  std::ifstream in(std::string(FLEETSIM_SOURCE_DIR) + "/fuzz/regressions/scenario-set-invalid-utf8", std::ios::binary);
+  REQUIRE(in);
+  std::string first_line;
+  std::getline(in, first_line);
+  REQUIRE(first_line.rfind("--set ", 0) == 0);
+  CHECK_THROWS_AS(parse_set_argument(first_line.substr(6)), InputError);
+}
+
 TEST_CASE("keys of later models are accepted, reported, and never silently honoured", "[scenario]") {
   json doc = minimal();
   doc["services"][0]["health_check"] = {{"path", "/health"}};
