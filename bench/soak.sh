@@ -25,8 +25,8 @@
 #     only descriptors it opens per request;
 #   - memory: rss(end) <= 1.10 x rss(minute 2), or rss(end) - rss(minute 2) <= 256 KiB (a few
 #     pages of a 2 MiB nginx worker are more than 10 %, and are not a leak). The load process
-#     keeps one latency histogram per second of the run for its time series (~25 KB each at
-#     these latencies; at most ~150 MB at the 3600 s maximum), so it is allowed 32 KiB per second
+#     keeps one latency histogram per second of the run for its time series (~11 KB each at
+#     these latencies; ~40 MB at the 3600 s maximum), so it is allowed 32 KiB per second
 #     between minute 2 and the end on top;
 #   - every process sampled in the idle stack is still there in the drained one (nothing
 #     crashed or was replaced), and the stack's log shows no discovery change (a listing that

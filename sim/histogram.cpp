@@ -34,12 +34,25 @@ SimTime LatencyHistogram::bucket_width(std::size_t index) {
   return SimTime{1} << (index / kSubBuckets - 1);
 }
 
+void LatencyHistogram::cover(std::size_t lo, std::size_t hi) {
+  if (counts_.empty()) {
+    first_ = lo;
+    counts_.assign(hi - lo + 1, 0);
+    return;
+  }
+  if (lo < first_) {
+    counts_.insert(counts_.begin(), first_ - lo, 0);
+    first_ = lo;
+  }
+  if (hi >= first_ + counts_.size()) counts_.resize(hi - first_ + 1, 0);
+}
+
 void LatencyHistogram::record_n(SimTime value_ns, std::uint64_t count) {
   if (count == 0) return;
   value_ns = std::max<SimTime>(value_ns, 0);
   const std::size_t index = bucket_index(value_ns);
-  if (index >= counts_.size()) counts_.resize(index + 1, 0);
-  counts_[index] += count;
+  if (index < first_ || index - first_ >= counts_.size()) cover(index, index);
+  counts_[index - first_] += count;
   if (count_ == 0) {
     min_ = max_ = value_ns;
   } else {
@@ -52,8 +65,9 @@ void LatencyHistogram::record_n(SimTime value_ns, std::uint64_t count) {
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
   if (other.count_ == 0) return;
-  if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
-  for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
+  cover(other.first_, other.first_ + other.counts_.size() - 1);
+  const std::size_t offset = other.first_ - first_;
+  for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[offset + i] += other.counts_[i];
   if (count_ == 0) {
     min_ = other.min_;
     max_ = other.max_;
@@ -70,7 +84,7 @@ std::vector<std::uint64_t> LatencyHistogram::to_words() const {
                                       static_cast<std::uint64_t>(max_)};
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     if (counts_[i] == 0) continue;
-    words.push_back(i);
+    words.push_back(first_ + i);
     words.push_back(counts_[i]);
   }
   return words;
@@ -88,8 +102,9 @@ LatencyHistogram LatencyHistogram::from_words(const std::vector<std::uint64_t>& 
     const std::uint64_t index = words[k];
     // Buckets cover 1 ns .. 2^63 ns: (63 - kSubBucketBits) ranges of 2^kSubBucketBits, plus the first.
     if (index >= (std::uint64_t{64} << kSubBucketBits)) throw std::invalid_argument("histogram words: bad bucket");
-    if (index >= h.counts_.size()) h.counts_.resize(index + 1, 0);
-    h.counts_[index] += words[k + 1];
+    const auto i = static_cast<std::size_t>(index);
+    h.cover(i, i);
+    h.counts_[i - h.first_] += words[k + 1];
     total += words[k + 1];
   }
   if (total != h.count_) throw std::invalid_argument("histogram words: counts do not add up");
@@ -97,7 +112,8 @@ LatencyHistogram LatencyHistogram::from_words(const std::vector<std::uint64_t>& 
 }
 
 void LatencyHistogram::reset() {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  counts_.clear();  // keeps the capacity for the next values, which are usually alike
+  first_ = 0;
   count_ = 0;
   sum_ = 0;
   min_ = max_ = 0;
@@ -114,7 +130,7 @@ SimTime LatencyHistogram::quantile(double q) const {
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     seen += counts_[i];
     if (seen >= rank) {
-      const SimTime mid = bucket_lower(i) + (bucket_width(i) - 1) / 2;
+      const SimTime mid = bucket_lower(first_ + i) + (bucket_width(first_ + i) - 1) / 2;
       return std::clamp(mid, min_, max_);
     }
   }
@@ -125,7 +141,7 @@ std::vector<LatencyHistogram::Bucket> LatencyHistogram::buckets() const {
   std::vector<Bucket> out;
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     if (counts_[i] == 0) continue;
-    out.push_back({bucket_lower(i), bucket_lower(i) + bucket_width(i), counts_[i]});
+    out.push_back({bucket_lower(first_ + i), bucket_lower(first_ + i) + bucket_width(first_ + i), counts_[i]});
   }
   return out;
 }

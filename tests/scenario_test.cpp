@@ -164,7 +164,7 @@ TEST_CASE("set lists split on top-level commas only and expand to a grid", "[sce
   CHECK_THROWS_AS(parse_set_argument("novalue"), InputError);
 }
 
-TEST_CASE("--set text that is not UTF-8 is an input error, not an internal one (found by the scenario fuzzer)",
+TEST_CASE("set text that is not UTF-8 is an input error, not an internal one (found by the scenario fuzzer)",
           "[scenario][overrides][fuzz]") {
   using fleetsim::scenario::parse_set_argument;
   // Valid UTF-8 of every length passes: 2-byte é, 3-byte €, 4-byte 😀.
