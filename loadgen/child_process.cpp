@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "loadgen/descriptor_closing.h"
 #include "loadgen/process_reaper.h"
 
 namespace fleetsim::loadgen {
@@ -29,10 +30,14 @@ int shell_status(int wait_status) {
 // `release_fd` >= 0: wait for one byte from the parent (it has registered this group with its
 // watchdog); end of file means the parent died first, so do not start the program at all.
 [[noreturn]] void exec_child(const char* program, const std::vector<char*>& argv, int out_fd, int err_fd,
-                             int release_fd, int release_write_fd) {
+                             int release_fd) {
   setpgid(0, 0);
   if (release_fd >= 0) {
-    close(release_write_fd);  // else this process itself would keep the pipe open
+    // Before waiting, let go of every descriptor but the three this child needs: its own
+    // pipe's write end (it would keep that pipe open), and any other child's release pipe
+    // inherited from a fork on another thread, which would otherwise keep that child waiting
+    // after fleetsim died, while this one waits too.
+    close_descriptors_from(3, release_fd, out_fd, err_fd);
     char byte = 0;
     ssize_t n;
     do {
@@ -50,7 +55,7 @@ int shell_status(int wait_status) {
   dup2(out_fd, 1);
   dup2(err_fd, 2);
   // Nothing of fleetsim's leaks into the child: listening sockets, the reaper's pipe.
-  for (int fd = 3; fd < 1024; ++fd) close(fd);
+  close_descriptors_from(3);
   execv(program, argv.data());
   const char* reason = strerror(errno);
   (void)!write(2, "exec failed: ", 13);
@@ -102,8 +107,7 @@ ChildProcess::ChildProcess(const SpawnOptions& options) {
     throw std::runtime_error(std::string("fork: ") + std::strerror(error));
   }
   if (pid_ == 0) {
-    exec_child(program.c_str(), argv, options.pipe_stdout ? pipe_fds[1] : log_fd, log_fd, release_fds[0],
-               release_fds[1]);
+    exec_child(program.c_str(), argv, options.pipe_stdout ? pipe_fds[1] : log_fd, log_fd, release_fds[0]);
   }
   // Also from the parent: no window in which a signal to the group misses the child.
   setpgid(pid_, pid_);

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "loadgen/descriptor_closing.h"
+
 namespace fleetsim::loadgen {
 
 namespace {
@@ -32,9 +34,7 @@ constexpr int kMaxGroups = 8192;  // emulators + balancers + exec commands of on
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int fd = 0; fd < 1024; ++fd) {
-    if (fd != read_fd) close(fd);
-  }
+  close_descriptors_from(0, read_fd);  // nothing of fleetsim's, however high, stays open in here
   static std::int32_t groups[kMaxGroups];
   int count = 0;
   Record r;
