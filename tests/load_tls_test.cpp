@@ -205,7 +205,7 @@ loadgen::LoadOptions options_for(const std::string& url, bool insecure) {
 
 bool have_nginx() {
   if (::access(kNginx, X_OK) == 0) return true;
-  WARN("skipped: " << kNginx << " is not installed");
+  WARN("SKIPPED: " << kNginx << " is not installed");  // ctest: skipped
   return false;
 }
 
