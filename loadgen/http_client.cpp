@@ -28,8 +28,9 @@ bool is_tls_error(const error_code& ec) {
   return ec.category() == asio::error::get_ssl_category() || ec.category() == ssl::error::get_stream_category();
 }
 
+// The outcome of a failed operation. A timeout is not among them: the connection's own deadline
+// closes the socket and marks it (HttpConnection::outcome_of), whatever error that close gives.
 LoadOutcome outcome_of_error(const error_code& ec) {
-  if (ec == beast::error::timeout) return LoadOutcome::kTimeout;
   if (ec == asio::error::connection_refused) return LoadOutcome::kRefused;
   if (ec == asio::error::connection_reset || ec == asio::error::connection_aborted ||
       ec == asio::error::broken_pipe || ec == asio::error::eof || ec == http::error::end_of_stream ||
