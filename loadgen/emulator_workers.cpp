@@ -3,17 +3,10 @@
 #include <chrono>
 #include <utility>
 
+#include "models/emulator_streams.h"
 #include "sim/time.h"
 
 namespace fleetsim::loadgen {
-
-namespace {
-
-std::string stream_name(const EmulatorConfig& c, const char* what) {
-  return "emulator." + c.service + "." + c.task_id + "." + what;
-}
-
-}  // namespace
 
 EmulatorWorkers::EmulatorWorkers(boost::asio::io_context& io, const EmulatorConfig& config, EmulatorChaos& chaos)
     : io_(io),
@@ -21,8 +14,8 @@ EmulatorWorkers::EmulatorWorkers(boost::asio::io_context& io, const EmulatorConf
       station_(config.workers, config.queue_limit),
       service_time_(config.service_time),
       error_rate_(config.error_rate),
-      time_rng_(sim::Rng::stream(config.seed, stream_name(config, "time"))),
-      error_rng_(sim::Rng::stream(config.seed, stream_name(config, "errors"))) {}
+      time_rng_(sim::Rng::stream(config.seed, models::emulator_stream_name(config.service, config.task_id, "time"))),
+      error_rng_(sim::Rng::stream(config.seed, models::emulator_stream_name(config.service, config.task_id, "errors"))) {}
 
 void EmulatorWorkers::submit(Done done) {
   const std::uint32_t id = next_id_++;

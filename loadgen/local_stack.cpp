@@ -13,6 +13,7 @@
 
 #include "loadgen/balancer_config.h"
 #include "loadgen/loopback_request.h"
+#include "models/emulator_streams.h"
 #include "results/results_json.h"
 
 namespace fleetsim::loadgen {
@@ -104,7 +105,7 @@ LocalStack::Task& LocalStack::start_task(std::size_t service, int version_fault)
   task->service = service;
   task->ordinal = next_ordinal_[service]++;
   task->version_fault = version_fault;
-  task->label = scenario_.services[service].name + "." + std::to_string(task->ordinal);
+  task->label = models::task_label(scenario_.services[service].name, task->ordinal);
   std::vector<std::string> argv = {fleetsim_program_, "backend", options_.scenario_file,
                                    "--service", scenario_.services[service].name,
                                    "--task-id", task->label, "--control"};

@@ -78,7 +78,7 @@ std::uint32_t Cluster::create_task(std::uint32_t service) {
   task.station = TaskStation(spec.workers, spec.queue_limit);
   const auto& weights = scenario_.services[service].weights;
   task.weight = weights.empty() ? 1.0 : weights[created_[service] % weights.size()];
-  ++created_[service];
+  task.ordinal = created_[service]++;
   task.version = target_version_[service];
   tasks_.push_back(std::move(task));
   ++pending_[service];

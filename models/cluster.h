@@ -34,6 +34,7 @@ struct Endpoint {
 struct Task {
   std::uint32_t id = 0;
   std::uint32_t service = 0;
+  std::uint32_t ordinal = 0;   // creation order within its service (the stack's label service.ordinal)
   TaskState state = TaskState::kPending;
   std::int32_t host = -1;      // -1 on Fargate (or not placed yet)
   Endpoint endpoint;

@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "models/client_address.h"
+#include "models/emulator_streams.h"
 #include "models/health/retry_budget.h"
 #include "models/regions.h"
 
@@ -235,9 +236,24 @@ void RequestFlow::start_service(std::uint32_t id) {
   Task& task = cluster_.tasks()[a.task];
   task.in_service.push_back(id);
   ServiceEntry& service = catalog_[task.service];
-  sim::SimTime work = service.versions[task.version].service_time.sample(service.time_rng);
+  sim::SimTime work = service.versions[task.version].service_time.sample(*streams_of(task).time);
   if (task.extra_ms > 0) work += sim::from_millis(task.extra_ms);
   schedule(work, kServiceDone, id);
+}
+
+RequestFlow::Streams RequestFlow::streams_of(const Task& task) {
+  ServiceEntry& service = catalog_[task.service];
+  if (!scenario_.emulator_streams) return {&service.time_rng, &service.error_rng};
+  if (task.id >= task_streams_.size()) task_streams_.resize(task.id + 1);
+  auto& own = task_streams_[task.id];
+  if (!own) {
+    const std::string& name = scenario_.services[task.service].name;
+    const std::string label = task_label(name, task.ordinal);
+    own = std::make_unique<std::pair<sim::Rng, sim::Rng>>(
+        sim::Rng::stream(scenario_.seed, emulator_stream_name(name, label, "time")),
+        sim::Rng::stream(scenario_.seed, emulator_stream_name(name, label, "errors")));
+  }
+  return {&own->first, &own->second};
 }
 
 void RequestFlow::service_done(std::uint32_t id) {
@@ -251,7 +267,10 @@ void RequestFlow::service_done(std::uint32_t id) {
   metrics_.worker_busy(task.service, a.started_at, engine_.now());
   ServiceEntry& service = catalog_[task.service];
   const double error_rate = task.error_rate >= 0 ? task.error_rate : service.versions[task.version].error_rate;
-  if (error_rate > 0 && service.error_rng.bernoulli(error_rate)) {
+  // The emulator draws once per answer whatever the rate; coupled to it, so does the model.
+  sim::Rng& errors = *streams_of(task).errors;
+  const bool error = scenario_.emulator_streams ? errors.bernoulli(error_rate) : error_rate > 0 && errors.bernoulli(error_rate);
+  if (error) {
     respond(id, Outcome::kHttp5xx);
     return;
   }

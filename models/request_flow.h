@@ -119,6 +119,13 @@ class RequestFlow final : public sim::EventHandler {
   void unlink_deadline(std::uint32_t attempt);
   bool retryable(Outcome outcome) const;
   bool counts_as_failure(Outcome outcome) const;
+  // The streams a task's service times and errors come from: the service's, or with
+  // Scenario::emulator_streams the task's own (made when the task first serves).
+  struct Streams {
+    sim::Rng* time;
+    sim::Rng* errors;
+  };
+  Streams streams_of(const Task& task);
 
   sim::Engine& engine_;
   Cluster& cluster_;
@@ -138,6 +145,7 @@ class RequestFlow final : public sim::EventHandler {
   std::vector<std::uint32_t> free_requests_;
   std::vector<Attempt> attempts_;
   std::vector<std::uint32_t> free_attempts_;
+  std::vector<std::unique_ptr<std::pair<sim::Rng, sim::Rng>>> task_streams_;  // by task id (emulator_streams)
   // Read timeouts all have the same length, so attempts waiting for an answer are in deadline
   // order when kept in connection order: an intrusive list through the attempts (O(1) to add
   // and to remove, memory only for what is in flight) and one engine event for its head.

@@ -228,6 +228,10 @@ struct Scenario {
   // requests and faults that were sent and leaves only service times and balancer choices to chance.
   std::optional<std::uint64_t> plan_seed;
   std::uint64_t replay_seed() const { return plan_seed.value_or(seed); }
+  // The simulator draws each task's service times and errors from that task's own streams, the
+  // ones the local stack's emulators use (models/emulator_streams.h), instead of one stream per
+  // service; never read from JSON. validate's coupled prediction sets it.
+  bool emulator_streams = false;
   double duration_s = 60;
   double warmup_s = 0;
   double step_s = 1;    // time-series step
