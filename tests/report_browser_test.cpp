@@ -304,6 +304,7 @@ TEST_CASE("a validation report shows predicted vs measured with deltas and the v
               {"pass", false},
               {"balancer", "nginx"},
               {"fixed_costs", {{"rtt_ms", 0.08}, {"overhead_ms", 0.05}, {"direct_p50_ms", 0.2}, {"proxied_p50_ms", 0.3}, {"samples", 200}}},
+              {"coupled", {{"p50_ms", 16.02}, {"p90_ms", 50.5}, {"p99_ms", 187.25}, {"availability", 1.0}, {"failed", 0}}},
               {"notes", {"hand-written for the report test"}}});
   const auto r = run_fleetsim("report '" + s.path("v") + "' --out '" + s.path("v") + "'");
   INFO(r.err);
@@ -314,6 +315,8 @@ TEST_CASE("a validation report shows predicted vs measured with deltas and the v
   CHECK(dom.find("validation FAILED") != std::string::npos);
   CHECK(dom.find("+42.6 %") != std::string::npos);
   CHECK(dom.find("(shown)") != std::string::npos);
+  CHECK(dom.find("coupled prediction") != std::string::npos);
+  CHECK(dom.find("p99 187.25 ms") != std::string::npos);
   require_not_blank(s.path("v/report.html"), s);
 }
 

@@ -522,6 +522,13 @@
       top.appendChild(el('p', null, ['fixed costs of the stack (probe medians): round trip ' + num(fc.rtt_ms, 3) + ' ms, balancer overhead ' +
         num(fc.overhead_ms, 3) + ' ms' + (fc.samples !== undefined ? ' (' + fc.samples + ' samples)' : '')]));
     }
+    if (v.coupled) {
+      // validate's coupled prediction: each task drew the very service times its emulator drew.
+      var c = v.coupled;
+      top.appendChild(el('p', null, ['coupled prediction (each task\'s service times drawn from its emulator\'s own streams, ' +
+        'so what differs is the model alone): p50 ' + num(c.p50_ms, 2) + ' ms, p90 ' + num(c.p90_ms, 2) + ' ms, p99 ' +
+        num(c.p99_ms, 2) + ' ms, availability ' + percent(c.availability, 3) + ', ' + int(c.failed) + ' failed']));
+    }
     (Array.isArray(v.notes) ? v.notes : (v.notes ? [v.notes] : [])).forEach(function (n) {
       top.appendChild(el('p', 'hint', [typeof n === 'string' ? n : JSON.stringify(n)]));
     });
