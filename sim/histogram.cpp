@@ -51,8 +51,13 @@ void LatencyHistogram::record_n(SimTime value_ns, std::uint64_t count) {
   if (count == 0) return;
   value_ns = std::max<SimTime>(value_ns, 0);
   const std::size_t index = bucket_index(value_ns);
-  if (index < first_ || index - first_ >= counts_.size()) cover(index, index);
-  counts_[index - first_] += count;
+  // One unsigned comparison: an index below first_ wraps around to a huge slot.
+  std::size_t slot = index - first_;
+  if (slot >= counts_.size()) {
+    cover(index, index);
+    slot = index - first_;
+  }
+  counts_[slot] += count;
   if (count_ == 0) {
     min_ = max_ = value_ns;
   } else {

@@ -60,7 +60,8 @@ class LatencyHistogram {
   static SimTime bucket_width(std::size_t index);
 
  private:
-  // Buckets first_ .. first_ + counts_.size() - 1; the ones outside hold 0. Empty when count_ is 0.
+  // Buckets first_ .. first_ + counts_.size() - 1; the ones outside hold 0. Empty until a value
+  // is recorded (and again after reset()).
   std::size_t first_ = 0;
   std::vector<std::uint64_t> counts_;
   // Makes buckets [lo, hi] addressable (counts_ only grows, keeping what it holds).
